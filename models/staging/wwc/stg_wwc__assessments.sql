@@ -1,0 +1,11 @@
+with source as (
+    select * from {{ source('wwc', 'assessments') }}
+)
+
+select
+    assessment_id,
+    city_id,
+    submitted_date,
+    standard_version,
+    lower(trim(certification_level)) as certification_level
+from source

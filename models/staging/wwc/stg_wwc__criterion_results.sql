@@ -1,0 +1,10 @@
+with source as (
+    select * from {{ source('wwc', 'criterion_results') }}
+)
+
+select
+    assessment_id,
+    criterion_id,
+    lower(trim(status)) as status,
+    lower(trim(status)) = 'met' as is_reported_met
+from source

@@ -1,0 +1,62 @@
+"""The `wwc` command: build and publish the warehouse, or regenerate the synthetic seeds."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wwc.build import BuildError, build
+from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
+from wwc.publish import PublishError
+from wwc.raw_loader import RawFormatError
+from wwc.settings import SEEDS_DIR
+
+
+def _build(args: argparse.Namespace) -> int:
+    result = build(seeds_dir=args.seeds.resolve())
+    print(f"\nBuilt and published in {result.seconds:.1f} s "
+          f"(DuckDB storage {result.storage_version}: readable by DuckDB 1.4.0 and later)")
+    print("Rows per mart:")
+    width = max(len(name) for name in result.rows)
+    for name, count in result.rows.items():
+        print(f"  {name:<{width}}  {count:>8}")
+    print(f"Query it read-only: duckdb -readonly {result.published}")
+    print(f"Published warehouse: {result.published}")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    counts = generate(args.out.resolve(), seed=args.seed)
+    for name, n in counts.items():
+        print(f"  {args.out / (name + '.csv')}: {n} rows")
+    print(f"Synthetic history (seed {args.seed}) written to {args.out.resolve()}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wwc", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p_build = commands.add_parser(
+        "build", help="rebuild from the raw files, run every gate, publish atomically")
+    p_build.add_argument("--seeds", type=Path, default=SEEDS_DIR,
+                         help="folder with cities/criteria/assessments/criterion_results CSVs "
+                              "(default: the project's synthetic history in seeds/)")
+    p_build.set_defaults(run=_build)
+
+    p_gen = commands.add_parser("generate", help="regenerate the synthetic seeds (deterministic)")
+    p_gen.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    p_gen.add_argument("--out", type=Path, default=SEEDS_DIR, help="output folder")
+    p_gen.set_defaults(run=_generate)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (BuildError, PublishError, RawFormatError, CalibrationError) as exc:
+        print(f"wwc {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Run dbt as a subprocess of the same environment, streaming its progress to the terminal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from wwc.settings import PROJECT_ROOT
+
+
+def dbt_executable() -> str:
+    beside_python = Path(sys.executable).with_name("dbt")
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
+def run_dbt(args: list[str], database_file: Path) -> int:
+    """Run `dbt <args>` against database_file; return dbt's exit code."""
+    env = dict(os.environ)
+    env["WWC_BUILD_FILE"] = str(database_file)
+    env.setdefault("DO_NOT_TRACK", "1")
+    if not sys.stdout.isatty():
+        env.setdefault("DBT_USE_COLORS", "false")
+    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT),
+               "--profiles-dir", str(PROJECT_ROOT)]
+    return subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False).returncode

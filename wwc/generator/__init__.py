@@ -1,0 +1,1 @@
+"""Deterministic synthetic WWC Certification history, calibrated to published figures."""

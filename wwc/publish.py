@@ -1,0 +1,88 @@
+"""Check a finished build file and swap it in for the published warehouse atomically."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from wwc.settings import STORAGE_COMPATIBILITY_VERSION
+
+PUBLIC_SCHEMAS = ("marts",)
+
+
+class PublishError(RuntimeError):
+    """The build file may not replace the published warehouse."""
+
+
+def _version(text: str) -> tuple[int, ...]:
+    match = re.match(r"v?(\d+)\.(\d+)\.(\d+)", text or "")
+    if not match:
+        raise PublishError(f"unreadable DuckDB storage version {text!r}")
+    return tuple(int(part) for part in match.groups())
+
+
+@contextmanager
+def writer_lock(published: Path) -> Iterator[None]:
+    """Only one process builds or publishes a given warehouse at a time."""
+    lock_path = published.parent / f".{published.name}.lock"
+    with lock_path.open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(
+                f"another wwc build or refresh is writing {published} (lock {lock_path}); "
+                "try again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def inspect_build(build_file: Path) -> tuple[str, dict[str, int]]:
+    """Checkpoint the build file, refuse it if older DuckDB readers could not open it, and
+    count the rows of every public relation."""
+    con = duckdb.connect(str(build_file))
+    try:
+        con.execute("checkpoint")
+        tags = con.execute(
+            "select tags from duckdb_databases() where database_name = current_database()"
+        ).fetchone()[0]
+        storage = dict(tags).get("storage_version", "")
+        if _version(storage) > _version(STORAGE_COMPATIBILITY_VERSION):
+            raise PublishError(
+                f"the build file needs DuckDB storage {storage}, but readers from DuckDB "
+                f"{STORAGE_COMPATIBILITY_VERSION} must open it; not publishing"
+            )
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ? order by table_schema, table_name",
+            [list(PUBLIC_SCHEMAS)],
+        ).fetchall()
+        rows = {
+            f"{schema}.{name}": con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            for schema, name in relations
+        }
+    finally:
+        con.close()
+    return storage, rows
+
+
+def publish(build_file: Path, published: Path) -> None:
+    """Atomically replace the published file; readers holding the old one keep reading it."""
+    if build_file.with_name(build_file.name + ".wal").exists():
+        raise PublishError(f"{build_file} still has a write-ahead log; not publishing")
+    with build_file.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(build_file, published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
