@@ -63,7 +63,9 @@ def build(seeds_dir: Path = SEEDS_DIR, say: Callable[[str], None] = print) -> Bu
             storage, rows = inspect_build(build_file)
             publish(build_file, published)
         except PublishError as exc:
-            raise BuildError(f"{exc}. The published warehouse {published} was not changed.") from exc
+            raise BuildError(
+                f"{exc}. The published warehouse {published} was not changed."
+            ) from exc
         finally:
             shutil.rmtree(build_dir, ignore_errors=True)
     return BuildResult(published, storage, rows, time.perf_counter() - started)

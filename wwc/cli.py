@@ -15,8 +15,10 @@ from wwc.settings import SEEDS_DIR
 
 def _build(args: argparse.Namespace) -> int:
     result = build(seeds_dir=args.seeds.resolve())
-    print(f"\nBuilt and published in {result.seconds:.1f} s "
-          f"(DuckDB storage {result.storage_version}: readable by DuckDB 1.4.0 and later)")
+    print(
+        f"\nBuilt and published in {result.seconds:.1f} s "
+        f"(DuckDB storage {result.storage_version}: readable by DuckDB 1.4.0 and later)"
+    )
     print("Rows per mart:")
     width = max(len(name) for name in result.rows)
     for name, count in result.rows.items():
@@ -39,10 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     p_build = commands.add_parser(
-        "build", help="rebuild from the raw files, run every gate, publish atomically")
-    p_build.add_argument("--seeds", type=Path, default=SEEDS_DIR,
-                         help="folder with cities/criteria/assessments/criterion_results CSVs "
-                              "(default: the project's synthetic history in seeds/)")
+        "build", help="rebuild from the raw files, run every gate, publish atomically"
+    )
+    p_build.add_argument(
+        "--seeds",
+        type=Path,
+        default=SEEDS_DIR,
+        help="folder with cities/criteria/assessments/criterion_results CSVs "
+        "(default: the project's synthetic history in seeds/)",
+    )
     p_build.set_defaults(run=_build)
 
     p_gen = commands.add_parser("generate", help="regenerate the synthetic seeds (deterministic)")

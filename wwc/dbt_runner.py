@@ -23,6 +23,12 @@ def run_dbt(args: list[str], database_file: Path) -> int:
     env.setdefault("DO_NOT_TRACK", "1")
     if not sys.stdout.isatty():
         env.setdefault("DBT_USE_COLORS", "false")
-    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT),
-               "--profiles-dir", str(PROJECT_ROOT)]
+    command = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--profiles-dir",
+        str(PROJECT_ROOT),
+    ]
     return subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False).returncode

@@ -66,7 +66,9 @@ def inspect_build(build_file: Path) -> tuple[str, dict[str, int]]:
             [list(PUBLIC_SCHEMAS)],
         ).fetchall()
         rows = {
-            f"{schema}.{name}": con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            f"{schema}.{name}": con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[
+                0
+            ]
             for schema, name in relations
         }
     finally:

@@ -17,8 +17,3 @@ def warehouse_path() -> Path:
     """The published warehouse file: `WWC_WAREHOUSE` or `data/wwc.duckdb` in the project."""
     override = os.environ.get("WWC_WAREHOUSE")
     return Path(override).expanduser().resolve() if override else DEFAULT_WAREHOUSE
-
-
-def landing_dir() -> Path:
-    override = os.environ.get("WWC_LANDING")
-    return Path(override).expanduser().resolve() if override else warehouse_path().parent / "landing"

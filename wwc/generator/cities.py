@@ -26,15 +26,68 @@ FORM_OF_GOVERNMENT_SHARES = {
 }
 
 _NAME_STARTS = [
-    "Alder", "Amber", "Ash", "Bramble", "Briar", "Cinder", "Clover", "Copper", "Corwen",
-    "Dapple", "Ember", "Fallow", "Fennel", "Flint", "Gorse", "Harrow", "Hazel", "Heron",
-    "Kestrel", "Larch", "Linnet", "Marrow", "Mistle", "Nettle", "Osier", "Pebble", "Quill",
-    "Rook", "Rowan", "Saffron", "Sedge", "Sorrel", "Tansy", "Teasel", "Thistle", "Umber",
-    "Vetch", "Wren", "Yarrow", "Zephyr",
+    "Alder",
+    "Amber",
+    "Ash",
+    "Bramble",
+    "Briar",
+    "Cinder",
+    "Clover",
+    "Copper",
+    "Corwen",
+    "Dapple",
+    "Ember",
+    "Fallow",
+    "Fennel",
+    "Flint",
+    "Gorse",
+    "Harrow",
+    "Hazel",
+    "Heron",
+    "Kestrel",
+    "Larch",
+    "Linnet",
+    "Marrow",
+    "Mistle",
+    "Nettle",
+    "Osier",
+    "Pebble",
+    "Quill",
+    "Rook",
+    "Rowan",
+    "Saffron",
+    "Sedge",
+    "Sorrel",
+    "Tansy",
+    "Teasel",
+    "Thistle",
+    "Umber",
+    "Vetch",
+    "Wren",
+    "Yarrow",
+    "Zephyr",
 ]
 _NAME_ENDS = [
-    "bury", "combe", "crest", "dale", "fell", "ford", "gate", "haven", "holm", "hurst",
-    "mere", "moor", "port", "reach", "ridge", "shaw", "stead", "thorpe", "vale", "wick",
+    "bury",
+    "combe",
+    "crest",
+    "dale",
+    "fell",
+    "ford",
+    "gate",
+    "haven",
+    "holm",
+    "hurst",
+    "mere",
+    "moor",
+    "port",
+    "reach",
+    "ridge",
+    "shaw",
+    "stead",
+    "thorpe",
+    "vale",
+    "wick",
 ]
 _NAME_PREFIXES = ["", "", "", "", "New ", "Port ", "East ", "West ", "Lake ", "North "]
 
@@ -77,7 +130,9 @@ def _quota(shares: dict[str, float], n: int) -> list[str]:
     total = sum(shares.values())
     exact = {k: n * v / total for k, v in shares.items()}
     counts = {k: math.floor(v) for k, v in exact.items()}
-    for k in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[: n - sum(counts.values())]:
+    for k in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[
+        : n - sum(counts.values())
+    ]:
         counts[k] += 1
     return [k for k, c in counts.items() for _ in range(c)]
 
@@ -105,6 +160,7 @@ def generate_cities(rng: random.Random, n: int) -> list[City]:
         state, pop = places[idx]
         population = max(MIN_POPULATION, round(pop * rng.uniform(0.95, 1.05), -1))
         capacity = rng.gauss(0.0, 1.0) + 0.35 * (math.log10(population) - 5.0)
-        cities.append(City(f"C{i:04d}", name, state, int(population), POPULATION_YEAR, form,
-                           capacity))
+        cities.append(
+            City(f"C{i:04d}", name, state, int(population), POPULATION_YEAR, form, capacity)
+        )
     return cities

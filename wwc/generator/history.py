@@ -72,14 +72,51 @@ AI_TARGET = 1  # 1 / 209 = 0.5%
 
 # How readily cities meet each 2018 criterion (relative weights; illustrative).
 WEIGHTS_2018 = {
-    "DG1": 3.0, "DG2": 2.5, "DG3": 1.5, "DG4": 1.2, "DG5": 2.5, "DG6": 1.5,
-    "OD1": 3.5, "OD2": 2.5, "OD3": 12.0, "OD4": 1.5, "OD5": 2.5, "OD6": 1.0,
-    "PA1": 4.0, "PA2": 2.5, "PA3": 2.5, "PA4": 2.0, "PA5": 1.5, "PA6": 3.0, "PA7": 0.0,
-    "EV1": 1.2, "EV2": 0.7, "EV3": 0.6, "EV4": 0.8, "EV5": 0.8,
-    "RDC1": 1.5, "RDC2": 1.0, "RDC3": 1.2, "RDC4": 0.7, "RDC5": 1.5, "RDC6": 1.0, "RDC7": 1.8,
-    "RP1": 0.8, "RP2": 0.6, "RP3": 0.6, "RP4": 0.5,
-    "SE1": 2.0, "SE2": 2.2, "SE3": 1.3, "SE4": 1.8, "SE5": 1.5,
-    "GM1": 3.0, "GM2": 3.5, "GM3": 2.0, "GM4": 2.0, "GM5": 2.2,
+    "DG1": 3.0,
+    "DG2": 2.5,
+    "DG3": 1.5,
+    "DG4": 1.2,
+    "DG5": 2.5,
+    "DG6": 1.5,
+    "OD1": 3.5,
+    "OD2": 2.5,
+    "OD3": 12.0,
+    "OD4": 1.5,
+    "OD5": 2.5,
+    "OD6": 1.0,
+    "PA1": 4.0,
+    "PA2": 2.5,
+    "PA3": 2.5,
+    "PA4": 2.0,
+    "PA5": 1.5,
+    "PA6": 3.0,
+    "PA7": 0.0,
+    "EV1": 1.2,
+    "EV2": 0.7,
+    "EV3": 0.6,
+    "EV4": 0.8,
+    "EV5": 0.8,
+    "RDC1": 1.5,
+    "RDC2": 1.0,
+    "RDC3": 1.2,
+    "RDC4": 0.7,
+    "RDC5": 1.5,
+    "RDC6": 1.0,
+    "RDC7": 1.8,
+    "RP1": 0.8,
+    "RP2": 0.6,
+    "RP3": 0.6,
+    "RP4": 0.5,
+    "SE1": 2.0,
+    "SE2": 2.2,
+    "SE3": 1.3,
+    "SE4": 1.8,
+    "SE5": 1.5,
+    "GM1": 3.0,
+    "GM2": 3.5,
+    "GM3": 2.0,
+    "GM4": 2.0,
+    "GM5": 2.2,
 }
 REPURPOSING = "Repurposing"
 VOIDED_REPORT_RATE = 0.25  # share of dependants reported met although their prerequisite is not
@@ -148,8 +185,10 @@ def _assign_paths(rng: random.Random, cities: list[City]) -> list[dict[int, str]
     }
     rest = [(pattern, n) for pattern, n in slots.items() for _ in range(n)]
     rng.shuffle(rest)
-    for city, (pattern, _) in zip(ranked[len(CERTIFIED_PATHS):], rest, strict=True):
-        paths[city.city_id] = {y: NONE for y, on in zip((2017, 2018, 2019), pattern) if on}
+    for city, (pattern, _) in zip(ranked[len(CERTIFIED_PATHS) :], rest, strict=True):
+        paths[city.city_id] = {
+            y: NONE for y, on in zip((2017, 2018, 2019), pattern, strict=True) if on
+        }
     return [paths[c.city_id] for c in cities]
 
 
@@ -209,8 +248,11 @@ def _calibrate_open_data(rng: random.Random, std: Standard, current: list[Assess
     # Drop OD3 from the weakest assessments first; add it to the strongest.
     if excess > 0:
         for a in sorted(with_od3, key=lambda a: (len(a.earned), rng.random())):
-            options = [c for c in od if c not in a.earned
-                       and (std.prereq[c] is None or std.prereq[c] in a.earned)]
+            options = [
+                c
+                for c in od
+                if c not in a.earned and (std.prereq[c] is None or std.prereq[c] in a.earned)
+            ]
             if options and excess > 0:
                 _swap_within_area(std, a, OPEN_DATA_CENTRAL_LOCATION, rng.choice(options))
                 excess -= 1
@@ -238,7 +280,8 @@ def _report(rng: random.Random, std: Standard, a: Assessment) -> None:
     """What the city reported: every earned criterion, plus some dependants whose prerequisite
     was not met (which the scoring voids)."""
     voided = {
-        cid for cid in std.ids
+        cid
+        for cid in std.ids
         if std.prereq[cid] and std.prereq[cid] not in a.earned and rng.random() < VOIDED_REPORT_RATE
     }
     a.reported = a.earned | voided
@@ -270,8 +313,9 @@ def generate_history(
         _report(rng, std[a.standard_version], a)
 
     for year in (2017, 2018, 2019):
-        in_year = sorted((a for a in assessments if a.year == year),
-                         key=lambda a: (a.submitted, a.city.city_id))
+        in_year = sorted(
+            (a for a in assessments if a.year == year), key=lambda a: (a.submitted, a.city.city_id)
+        )
         for n, a in enumerate(in_year, start=1):
             a.assessment_id = f"A{year}-{n:03d}"
     return sorted(assessments, key=lambda a: a.assessment_id)

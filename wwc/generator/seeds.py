@@ -57,7 +57,8 @@ def check_targets(assessments: list[Assessment], criteria: list[Criterion]) -> d
                 change[area_of[cid]] -= 1
 
     moved_to_gold = {a.city.city_id for a in assessments if a.level == "gold"} & {
-        a.city.city_id for a in assessments if a.level == "silver"}
+        a.city.city_id for a in assessments if a.level == "silver"
+    }
     figures = {
         "cities_ever": len({a.city.city_id for a in assessments}),
         "cities_2018_2019": len(by_city),
@@ -73,13 +74,18 @@ def check_targets(assessments: list[Assessment], criteria: list[Criterion]) -> d
         "repeat_change_by_area": dict(sorted(change.items())),
     }
     expected = {
-        "cities_ever": 203, "cities_2018_2019": 139, "assessments_2018_2019": 209,
+        "cities_ever": 203,
+        "cities_2018_2019": 139,
+        "assessments_2018_2019": 209,
         "certified_after": {2017: 9, 2018: 13, 2019: 24},
         "levels_after_2017": ["gold"] + ["silver"] * 8,
-        "moved_to_gold": 6, "platinum": 2, "most_met": OPEN_DATA_CENTRAL_LOCATION,
+        "moved_to_gold": 6,
+        "platinum": 2,
+        "most_met": OPEN_DATA_CENTRAL_LOCATION,
     }
-    problems = [f"{k}: expected {v!r}, got {figures[k]!r}" for k, v in expected.items()
-                if figures[k] != v]
+    problems = [
+        f"{k}: expected {v!r}, got {figures[k]!r}" for k, v in expected.items() if figures[k] != v
+    ]
     if round(100 * share[top]) != 74:
         problems.append(f"most met criterion share {share[top]:.3f} does not round to 74%")
     if not 0 < figures["ai_policy_share"] < 0.01:
@@ -96,16 +102,39 @@ def check_targets(assessments: list[Assessment], criteria: list[Criterion]) -> d
 
 def _rows(cities, criteria: list[Criterion], assessments: list[Assessment]) -> dict[str, list]:
     return {
-        "cities": [[c.city_id, c.city_name, c.state_code, c.population, c.population_year,
-                    c.form_of_government] for c in sorted(cities, key=lambda c: c.city_id)],
-        "criteria": [[c.criterion_id, c.standard_version, c.practice_area, c.criterion_code,
-                      c.criterion_name, c.description, c.prerequisite_criterion_id or "",
-                      c.wording_source] for c in criteria],
-        "assessments": [[a.assessment_id, a.city.city_id, a.submitted.isoformat(),
-                         a.standard_version, a.level] for a in assessments],
+        "cities": [
+            [
+                c.city_id,
+                c.city_name,
+                c.state_code,
+                c.population,
+                c.population_year,
+                c.form_of_government,
+            ]
+            for c in sorted(cities, key=lambda c: c.city_id)
+        ],
+        "criteria": [
+            [
+                c.criterion_id,
+                c.standard_version,
+                c.practice_area,
+                c.criterion_code,
+                c.criterion_name,
+                c.description,
+                c.prerequisite_criterion_id or "",
+                c.wording_source,
+            ]
+            for c in criteria
+        ],
+        "assessments": [
+            [a.assessment_id, a.city.city_id, a.submitted.isoformat(), a.standard_version, a.level]
+            for a in assessments
+        ],
         "criterion_results": [
             [a.assessment_id, c.criterion_id, "met" if c.criterion_id in a.reported else "not met"]
-            for a in assessments for c in criteria if c.standard_version == a.standard_version
+            for a in assessments
+            for c in criteria
+            if c.standard_version == a.standard_version
         ],
     }
 
@@ -129,8 +158,12 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, int]:
         counts[name] = len(rows)
         checksums[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
     manifest = {
-        "generator": "wwc.generator", "generator_version": GENERATOR_VERSION, "seed": seed,
-        "synthetic": True, "rows": counts, "sha256": checksums,
+        "generator": "wwc.generator",
+        "generator_version": GENERATOR_VERSION,
+        "seed": seed,
+        "synthetic": True,
+        "rows": counts,
+        "sha256": checksums,
         "figures": {k: v for k, v in figures.items() if k != "certified_after"}
         | {"certified_after": {str(y): n for y, n in figures["certified_after"].items()}},
     }
