@@ -53,3 +53,44 @@ def published_copy(built: Built, tmp_path: Path) -> Path:
     path.parent.mkdir()
     shutil.copy2(built.path, path)
     return path
+
+
+LANDING_COLUMNS = [
+    "assessment_id", "city_id", "submitted_date", "standard_version", "certification_level",
+    "criterion_id", "status", "city_name", "state_code", "population", "population_year",
+    "form_of_government",
+]  # fmt: skip
+
+
+def criteria_2018() -> list[str]:
+    with (SEEDS_DIR / "criteria.csv").open() as f:
+        return [line.split(",")[0] for line in f if line.startswith("2018-")]
+
+
+def landing_rows(
+    assessment_id: str = "A2020-900",
+    city_id: str = "C9900",
+    submitted: str = "2020-04-01",
+    met: int = 12,
+    new_city: bool = True,
+) -> list[list[str]]:
+    """Rows of a valid landing file: one 2018-standard assessment, `met` criteria met."""
+    city = ["Test Hollowmere", "OR", "45210", "2019", "mayor-council"]
+    rows = []
+    for i, criterion in enumerate(criteria_2018()):
+        attributes = city if new_city and i == 0 else [""] * 5
+        status = "met" if i < met else "not met"
+        rows.append(
+            [assessment_id, city_id, submitted, "2018", "none", criterion, status, *attributes]
+        )
+    return rows
+
+
+def write_landing(path: Path, rows: list[list[str]], header: list[str] = LANDING_COLUMNS) -> Path:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

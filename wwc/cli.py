@@ -1,4 +1,4 @@
-"""The `wwc` command: build and publish the warehouse, or regenerate the synthetic seeds."""
+"""The `wwc` command: build, refresh from landing, or regenerate the synthetic seeds."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from wwc.build import BuildError, build
+from wwc.build import BuildError, BuildResult, build
 from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
 from wwc.publish import PublishError
+from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import RawFormatError
-from wwc.settings import SEEDS_DIR
+from wwc.refresh import refresh
+from wwc.settings import SEEDS_DIR, quarantine_dir
 
 
-def _build(args: argparse.Namespace) -> int:
-    result = build(seeds_dir=args.seeds.resolve())
+def _print_published(result: BuildResult) -> None:
     print(
         f"\nBuilt and published in {result.seconds:.1f} s "
         f"(DuckDB storage {result.storage_version}: readable by DuckDB 1.4.0 and later)"
@@ -23,8 +24,33 @@ def _build(args: argparse.Namespace) -> int:
     width = max(len(name) for name in result.rows)
     for name, count in result.rows.items():
         print(f"  {name:<{width}}  {count:>8}")
+    print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
     print(f"Query it read-only: duckdb -readonly {result.published}")
     print(f"Published warehouse: {result.published}")
+
+
+def _build(args: argparse.Namespace) -> int:
+    _print_published(build(seeds_dir=args.seeds.resolve()))
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    result = refresh(seeds_dir=args.seeds.resolve())
+    if result.build:
+        _print_published(result.build)
+    rejected = [r for r in result.refused if r.outcome == "rejected"]
+    print(
+        f"\nRefresh: {len(result.accepted)} file(s) loaded, {len(rejected)} quarantined, "
+        f"{len(result.refused) - len(rejected)} duplicate(s) set aside, "
+        f"{len(result.waiting)} left for the next run."
+    )
+    if rejected:
+        print(f"wwc refresh: error: file(s) quarantined in {quarantine_dir()}:", file=sys.stderr)
+        for record in rejected:
+            print(f"  {record.original_name}:", file=sys.stderr)
+            for reason in record.reasons:
+                print(f"    - {reason}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -52,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_build.set_defaults(run=_build)
 
+    p_refresh = commands.add_parser(
+        "refresh",
+        help="check new files in landing, load what passes, quarantine the rest, "
+        "rebuild and publish",
+    )
+    p_refresh.add_argument("--seeds", type=Path, default=SEEDS_DIR, help=argparse.SUPPRESS)
+    p_refresh.set_defaults(run=_refresh)
+
     p_gen = commands.add_parser("generate", help="regenerate the synthetic seeds (deterministic)")
     p_gen.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     p_gen.add_argument("--out", type=Path, default=SEEDS_DIR, help="output folder")
@@ -60,7 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (BuildError, PublishError, RawFormatError, CalibrationError) as exc:
+    except (
+        BuildError,
+        PublishError,
+        RawFormatError,
+        CalibrationError,
+        ValidationUnavailable,
+    ) as exc:
         print(f"wwc {args.command}: error: {exc}", file=sys.stderr)
         return 1
 

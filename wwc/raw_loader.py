@@ -1,4 +1,4 @@
-"""Load the raw CSV files into schema `raw` of a (new) build file."""
+"""Fill schema `raw` of a build file: seeds, accepted landing files, lineage."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from wwc.landing.files import Record, accepted_files, all_records
+from wwc.landing.format import LANDING_COLUMNS
 from wwc.raw_format import ENTITIES, RAW_SCHEMA
 
 
@@ -45,4 +47,94 @@ def load_seed_files(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> dict[str
         except duckdb.Error as exc:
             raise RawFormatError(f"{path.name}: {exc}") from exc
         counts[entity] = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity}").fetchone()[0]
+    return counts
+
+
+def create_lineage_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"""
+        create or replace table {RAW_SCHEMA}.load_log (
+            file_name varchar, sha256 varchar, received_at timestamp, outcome varchar,
+            rows_in_file bigint, assessments bigint, reasons varchar, stored_as varchar
+        )""")
+    con.execute(f"""
+        create or replace table {RAW_SCHEMA}.restatements (
+            assessment_id varchar, replaced_source_file varchar, replacing_source_file varchar,
+            restated_at timestamp
+        )""")
+
+
+def record_load_log(con: duckdb.DuckDBPyConnection, records: list[Record]) -> None:
+    con.execute(f"delete from {RAW_SCHEMA}.load_log")
+    if not records:
+        return
+    con.executemany(
+        f"insert into {RAW_SCHEMA}.load_log values (?, ?, cast(? as timestamp), ?, ?, ?, ?, ?)",
+        [
+            [
+                r.original_name,
+                r.sha256,
+                r.received_at.rstrip("Z"),
+                r.outcome,
+                r.rows,
+                r.assessments,
+                "\n".join(r.reasons),
+                r.stored_as,
+            ]
+            for r in records
+        ],
+    )
+
+
+def load_landing_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> None:
+    """Apply one checked landing file to raw: its assessments replace any earlier rows with the
+    same id (recorded in raw.restatements), and cities it describes are inserted or updated."""
+    trimmed = ", ".join(f"nullif(trim({c}), '') as {c}" for c in LANDING_COLUMNS)
+    con.execute(
+        f"""create or replace temp table landing_rows as select {trimmed}
+            from read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"',
+                          escape = '"')""",
+        [str(path)],
+    )
+    ids = "select distinct assessment_id from landing_rows"
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.restatements
+            select assessment_id, _source_file, ?, current_timestamp
+            from {RAW_SCHEMA}.assessments where assessment_id in ({ids})""",
+        [source],
+    )
+    con.execute(f"delete from {RAW_SCHEMA}.criterion_results where assessment_id in ({ids})")
+    con.execute(f"delete from {RAW_SCHEMA}.assessments where assessment_id in ({ids})")
+    described = "select city_id from landing_rows where city_name is not null"
+    con.execute(f"delete from {RAW_SCHEMA}.cities where city_id in ({described})")
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.cities
+            select distinct city_id, city_name, state_code, cast(population as integer),
+                   cast(population_year as integer), form_of_government, ?, current_timestamp
+            from landing_rows where city_name is not null""",
+        [source],
+    )
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.assessments
+            select distinct assessment_id, city_id, cast(submitted_date as date),
+                   cast(standard_version as integer), certification_level, ?, current_timestamp
+            from landing_rows""",
+        [source],
+    )
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.criterion_results
+            select assessment_id, criterion_id, status, ?, current_timestamp from landing_rows""",
+        [source],
+    )
+    con.execute("drop table landing_rows")
+
+
+def assemble_raw(
+    con: duckdb.DuckDBPyConnection, seeds_dir: Path, accepted: Path, quarantine: Path
+) -> dict[str, int]:
+    """raw = the seeds, then every accepted landing file in order, plus the load log."""
+    counts = load_seed_files(con, seeds_dir)
+    create_lineage_tables(con)
+    for record, path in accepted_files(accepted):
+        load_landing_file(con, path, record.stored_as)
+    record_load_log(con, all_records(accepted, quarantine))
     return counts

@@ -1,0 +1,308 @@
+"""`wwc refresh` on real files: the bad-input matrix, good files in a mixed batch, exactly-once
+loading, restatements, lineage, files still being written, and fail-closed validation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import (
+    LANDING_COLUMNS,
+    PROJECT_ROOT,
+    WWC,
+    Run,
+    landing_rows,
+    write_landing,
+)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refresh(warehouse: Path, **extra_env: str) -> Run:
+    env = dict(os.environ, WWC_WAREHOUSE=str(warehouse), WWC_LANDING_SETTLE_SECONDS="0.1")
+    env.update(extra_env)
+    done = subprocess.run([WWC, "refresh"], env=env, capture_output=True, text=True,
+                          timeout=600, check=False)  # fmt: skip
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _count(warehouse: Path, sql: str):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def _reasons(quarantine: Path, original_name: str) -> list[str]:
+    for sidecar in quarantine.glob("*.json"):
+        record = json.loads(sidecar.read_text())
+        if record.get("original_name") == original_name:
+            assert (quarantine / sidecar.name.removesuffix(".json")).is_file()
+            return record["reasons"]
+    raise AssertionError(f"{original_name} was not quarantined")
+
+
+def _text(rows: list[list[str]], header: list[str] = LANDING_COLUMNS, sep: str = ",") -> str:
+    return "\n".join(sep.join(r) for r in [header, *rows]) + "\n"
+
+
+def _bad_files() -> dict[str, tuple[bytes, str]]:
+    """name -> (bytes, a reason the steward must read)."""
+    good = landing_rows()
+    cases: dict[str, tuple[bytes, str]] = {}
+
+    def add(name: str, text: str | bytes, reason: str) -> None:
+        cases[name] = (text.encode() if isinstance(text, str) else text, reason)
+
+    add("empty.csv", "", "the file is empty")
+    add("header_only.csv", _text([]), "the file has a header but no rows")
+    add("semicolons.csv", _text(good, sep=";"), "the header is separated by ';', not by commas")
+    no_status = [c for c in LANDING_COLUMNS if c != "status"]
+    add("missing_column.csv", _text([r[:6] + r[7:] for r in good], header=no_status),
+        "missing column(s): status")  # fmt: skip
+    add("extra_column.csv", _text([[*r, "x"] for r in good], header=[*LANDING_COLUMNS, "notes"]),
+        "unknown column(s): notes")  # fmt: skip
+    wrong_type = [list(r) for r in good]
+    wrong_type[0][9] = "sixty thousand"
+    add("wrong_type.csv", _text(wrong_type), "population must be a whole number")
+    maybe = [list(r) for r in good]
+    maybe[3][6] = "maybe"
+    add(
+        "unknown_status.csv",
+        _text(maybe),
+        "status must be 'met' or 'not met' [column status]: 1 row(s) at lines 5; found 'maybe'",
+    )
+    add(
+        "unknown_city.csv",
+        _text(landing_rows(city_id="C7777", new_city=False)),
+        "the city is neither in the warehouse nor introduced by this file",
+    )
+    unknown_criterion = [list(r) for r in good]
+    unknown_criterion[5][5] = "2018-ZZ9"
+    add("unknown_criterion.csv", _text(unknown_criterion),
+        "criterion_id is not a criterion of any known standard [column criterion_id]: 1 row(s) "
+        "at lines 7")  # fmt: skip
+    other_standard = [list(r) for r in good]
+    other_standard[5][5] = "2017-OD1"
+    add(
+        "other_standard.csv",
+        _text(other_standard),
+        "conflict: the criterion belongs to another standard version than the assessment declares",
+    )
+    add(
+        "duplicate_rows.csv",
+        _text([*good, good[4]]),
+        "the same assessment and criterion appear on more than one row",
+    )
+    two_statuses = [*good, [*good[4][:6], "met" if good[4][6] == "not met" else "not met",
+                            *good[4][7:]]]  # fmt: skip
+    add(
+        "two_statuses.csv",
+        _text(two_statuses),
+        "conflict: one criterion of an assessment has two different statuses",
+    )
+    two_dates = [list(r) for r in good]
+    two_dates[10][2] = "2020-04-02"
+    add("conflicting_restatement.csv", _text(two_dates),
+        "conflict: rows of the same assessment disagree on its city, date, standard version or "
+        "level")  # fmt: skip
+    add(
+        "future.csv",
+        _text(landing_rows(submitted="2031-01-15")),
+        "submitted_date must lie between 2017-01-01 (the first WWC assessments) and today",
+    )
+    add(
+        "before_2017.csv",
+        _text(landing_rows(submitted="2016-06-01")),
+        "submitted_date must lie between 2017-01-01 (the first WWC assessments) and today",
+    )
+    add("not_utf8.csv", _text(good).replace("Test Hollowmere", "Test Hollowm\u00e9re")
+        .encode("latin-1"), "the file is not UTF-8 text: byte 0xe9 on line 2")  # fmt: skip
+    truncated = _text(good)
+    add(
+        "truncated.csv",
+        truncated[: truncated.rindex("\n", 0, -1) + 30],
+        "line 46 has 4 fields, expected 12 (the file looks truncated)",
+    )
+    add(
+        "taken_id.csv",
+        _text(landing_rows(assessment_id="A2019-001")),
+        "conflict: this assessment id already belongs to another city",
+    )
+    add(
+        """it's "odd" ..; drop table raw.cities; --.csv""",
+        _text(maybe),
+        "status must be 'met' or 'not met'",
+    )
+    return cases
+
+
+@pytest.fixture(scope="module")
+def bad_batch(built, tmp_path_factory):
+    """One refresh over every bad file at once."""
+    root = tmp_path_factory.mktemp("bad_batch")
+    warehouse = root / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    landing = root / "landing"
+    landing.mkdir()
+    cases = _bad_files()
+    for name, (data, _) in cases.items():
+        (landing / name).write_bytes(data)
+    before = _sha256(warehouse)
+    run = refresh(warehouse)
+    return {"run": run, "cases": cases, "warehouse": warehouse, "before": before, "root": root}
+
+
+def test_bad_batch_fails_and_leaves_published_file_byte_identical(bad_batch) -> None:
+    run = bad_batch["run"]
+    assert run.returncode == 1
+    assert f"{len(bad_batch['cases'])} quarantined" in run.stdout
+    assert "No new file passed; the published warehouse is unchanged." in run.stdout
+    assert _sha256(bad_batch["warehouse"]) == bad_batch["before"]
+    assert list((bad_batch["root"] / "landing").iterdir()) == []
+    assert "wwc refresh: error: file(s) quarantined" in run.stderr
+
+
+@pytest.mark.parametrize("name", list(_bad_files()))
+def test_each_bad_file_is_quarantined_with_its_reason(bad_batch, name: str) -> None:
+    reasons = _reasons(bad_batch["root"] / "quarantine", name)
+    expected = bad_batch["cases"][name][1]
+    assert any(expected in reason for reason in reasons), reasons
+    assert name in bad_batch["run"].stderr
+    assert any(expected in line for line in bad_batch["run"].stderr.splitlines())
+
+
+def test_quarantine_names_are_safe_and_reason_is_readable(bad_batch) -> None:
+    quarantine = bad_batch["root"] / "quarantine"
+    for path in quarantine.iterdir():
+        assert all(c.isalnum() or c in "._-" for c in path.name), path.name
+    odd = next(p for p in quarantine.glob("*.reason.txt") if "odd" in p.name)
+    text = odd.read_text()
+    assert text.startswith('File: it\'s "odd" ..; drop table raw.cities; --.csv\n')
+    assert "  - status must be 'met' or 'not met'" in text
+    assert _count(bad_batch["warehouse"], "select count(*) from raw.cities") == 203
+
+
+@pytest.fixture(scope="module")
+def mixed_batch(built, tmp_path_factory):
+    root = tmp_path_factory.mktemp("mixed_batch")
+    warehouse = root / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    landing = root / "landing"
+    landing.mkdir()
+    write_landing(landing / "new_city.csv", landing_rows("A2020-901", "C9901", met=20))
+    write_landing(landing / "known city 'quoted' ..name.csv",
+                  landing_rows("A2020-902", "C0001", met=15, new_city=False))  # fmt: skip
+    bad = landing_rows("A2020-903", "C9903")
+    bad[0][6] = "maybe"
+    write_landing(landing / "bad.csv", bad)
+    (landing / "still_copying.csv.part").write_text("assessment_id\n")
+    run = refresh(warehouse)
+    return {"run": run, "warehouse": warehouse, "root": root}
+
+
+def test_good_files_in_a_mixed_batch_still_load(mixed_batch) -> None:
+    run, warehouse = mixed_batch["run"], mixed_batch["warehouse"]
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert "2 file(s) loaded, 1 quarantined, 0 duplicate(s) set aside, 1 left" in run.stdout
+    assert _count(warehouse, "select count(*) from marts.fct_assessments") == 324 + 2
+    assert _count(warehouse, "select count(*) from marts.fct_criterion_results") == 15155 + 90
+    assert _count(warehouse, "select count(*) from marts.dim_cities") == 204
+    assert _count(warehouse, "select criteria_met from marts.fct_assessments "
+                             "where assessment_id = 'A2020-902'") == 15  # fmt: skip
+    assert (mixed_batch["root"] / "landing" / "still_copying.csv.part").exists()
+
+
+def test_lineage_records_accepted_and_refused_files(mixed_batch) -> None:
+    with duckdb.connect(str(mixed_batch["warehouse"]), read_only=True) as con:
+        rows = con.execute(
+            "select file_name, outcome, rows_in_file, assessments, reasons "
+            "from marts.fct_landing_files order by file_name"
+        ).fetchall()
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("bad.csv", "rejected", 45, 1),
+        ("known city 'quoted' ..name.csv", "accepted", 45, 1),
+        ("new_city.csv", "accepted", 45, 1),
+    ]
+    assert "status must be 'met' or 'not met'" in rows[0][4]
+
+
+def test_running_again_or_dropping_the_same_file_adds_nothing(mixed_batch, tmp_path) -> None:
+    warehouse = mixed_batch["warehouse"]
+    before = _sha256(warehouse)
+    again = refresh(warehouse)
+    assert again.returncode == 0
+    assert _sha256(warehouse) == before
+    accepted = sorted((mixed_batch["root"] / "accepted").glob("*.csv"))
+    shutil.copy2(accepted[0], mixed_batch["root"] / "landing" / "same_again.csv")
+    dropped = refresh(warehouse)
+    assert dropped.returncode == 0
+    assert "1 duplicate(s) set aside" in dropped.stdout
+    assert _sha256(warehouse) == before
+    assert _count(warehouse, "select count(*) from marts.fct_assessments") == 326
+
+
+def test_restatement_replaces_the_assessment_and_is_recorded(built, tmp_path) -> None:
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    write_landing(landing / "first.csv", landing_rows("A2020-950", "C9950", met=10))
+    assert refresh(warehouse).returncode == 0
+    write_landing(landing / "correction.csv",
+                  landing_rows("A2020-950", "C9950", met=14, new_city=False))  # fmt: skip
+    run = refresh(warehouse)
+    assert run.returncode == 0, run.stderr
+    assert _count(warehouse, "select count(*) from marts.fct_assessments") == 325
+    assert _count(warehouse, "select criteria_met from marts.fct_assessments "
+                             "where assessment_id = 'A2020-950'") == 14  # fmt: skip
+    assert _count(warehouse, "select assessments_restated from marts.fct_landing_files "
+                             "where file_name = 'correction.csv'") == 1  # fmt: skip
+    restated = _count(warehouse, "select count(*) from raw.restatements")
+    assert restated == 1
+
+
+def test_a_file_still_growing_is_left_for_the_next_run(tmp_path) -> None:
+    from wwc.landing.files import discover
+
+    growing = tmp_path / "growing.csv"
+    growing.write_text("assessment_id\n")
+    (tmp_path / "ready.csv").write_text("x\n")
+
+    def append() -> None:
+        for _ in range(5):
+            time.sleep(0.1)
+            with growing.open("a") as f:
+                f.write("more\n")
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    ready, waiting = discover(tmp_path, settle_seconds=0.3)
+    writer.join()
+    assert [f.name for f in ready] == ["ready.csv"]
+    assert waiting == ["growing.csv"]
+
+
+def test_validation_that_cannot_run_fails_closed(built, tmp_path) -> None:
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    before = _sha256(warehouse)
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "ok.csv", landing_rows())
+    broken = tmp_path / "expectations"
+    shutil.copytree(PROJECT_ROOT / "expectations", broken)
+    (broken / "gx" / "expectations" / "landing_file.json").unlink()
+    run = refresh(warehouse, WWC_EXPECTATIONS_DIR=str(broken))
+    assert run.returncode == 1
+    assert "suite 'landing_file' could not run" in run.stderr
+    assert _sha256(warehouse) == before
+    assert (tmp_path / "landing" / "ok.csv").exists()

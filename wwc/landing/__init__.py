@@ -1,0 +1,1 @@
+"""New assessment files: discovered in landing, checked, then accepted or quarantined."""

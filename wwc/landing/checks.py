@@ -1,0 +1,67 @@
+"""Check a landing frame against the warehouse's reference data with the `landing_file` suite."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from wwc.landing.format import CITY_ATTRIBUTES
+from wwc.quality.suites import LANDING_SUITE
+from wwc.quality.validate import Failure, run_suite
+
+
+def _per_group_variants(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.Series:
+    signature = frame[columns].astype(str).agg("|".join, axis=1)
+    return signature.groupby(frame[key], dropna=False).transform("nunique")
+
+
+def enrich(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Add the derived `_` columns the suite checks: parsed values and facts from the warehouse
+    (known criteria, cities and assessments) and from the file itself (counts, variants)."""
+    criteria = dict(
+        con.execute("select criterion_id, standard_version from raw.criteria").fetchall()
+    )
+    expected = dict(
+        con.execute("select standard_version, count(*) from raw.criteria group by 1").fetchall()
+    )
+    known_cities = {r[0] for r in con.execute("select city_id from raw.cities").fetchall()}
+    assessment_city = dict(
+        con.execute("select assessment_id, city_id from raw.assessments").fetchall()
+    )
+
+    out = frame.copy()
+    out["_submitted_date"] = pd.to_datetime(
+        out["submitted_date"], format="%Y-%m-%d", errors="coerce"
+    )
+    out["_standard_version"] = pd.to_numeric(out["standard_version"], errors="coerce")
+    out["_criterion_standard"] = pd.to_numeric(out["criterion_id"].map(criteria), errors="coerce")
+    out["_criteria_expected"] = pd.to_numeric(
+        out["_standard_version"].map(expected), errors="coerce"
+    )
+    out["_criteria_in_assessment"] = out.groupby("assessment_id", dropna=False)[
+        "criterion_id"
+    ].transform("size")
+    out["_status_variants"] = out.groupby(["assessment_id", "criterion_id"], dropna=False)[
+        "status"
+    ].transform("nunique")
+    out["_assessment_variants"] = _per_group_variants(
+        out,
+        "assessment_id",
+        ["city_id", "submitted_date", "standard_version", "certification_level"],
+    )
+    has_attributes = out[CITY_ATTRIBUTES].notna().any(axis=1)
+    complete = out[CITY_ATTRIBUTES].notna().all(axis=1)
+    out["_city_variants"] = 1
+    out.loc[has_attributes, "_city_variants"] = _per_group_variants(
+        out[has_attributes], "city_id", CITY_ATTRIBUTES
+    )
+    introduced = set(out.loc[complete, "city_id"])
+    out["_city_defined"] = out["city_id"].isin(known_cities | introduced)
+    out["_known_city_of_assessment"] = out["assessment_id"].map(assessment_city)
+    return out
+
+
+def check_landing_frame(
+    context, frame: pd.DataFrame, con: duckdb.DuckDBPyConnection
+) -> list[Failure]:
+    return run_suite(context, LANDING_SUITE, enrich(frame, con))

@@ -1,0 +1,1 @@
+"""Great Expectations gates: landing files on arrival, marts before publishing."""

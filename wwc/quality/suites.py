@@ -1,0 +1,334 @@
+"""The Great Expectations suites, defined here and written into the committed file context.
+
+Run `python -m wwc.quality.suites` after changing a definition; it rewrites the suites,
+validation definitions and checkpoints under expectations/gx. Each expectation carries
+`meta.reason`, the sentence a data steward reads when it fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from wwc.settings import EXPECTATIONS_DIR
+
+LANDING_SUITE = "landing_file"
+STATES = [
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL",
+    "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE",
+    "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX",
+    "UT", "VA", "VT", "WA", "WI", "WV", "WY",
+]  # fmt: skip
+FORMS = ["council-manager", "mayor-council", "commission", "town meeting",
+         "representative town meeting", "other"]  # fmt: skip
+LEVELS = ["none", "silver", "gold", "platinum"]
+PRACTICE_AREAS_2018 = [
+    "Data Governance", "Evaluations", "General Management", "Open Data",
+    "Performance & Analytics", "Repurposing", "Results-Driven Contracting",
+    "Stakeholder Engagement",
+]  # fmt: skip
+
+# Marts checked before publishing: suite name -> SQL giving the frame it validates.
+MART_FRAMES = {
+    "marts_fct_assessments": "select * from marts.fct_assessments",
+    "marts_practice_area_achievement_by_year": (
+        "select * from marts.fct_practice_area_achievement_by_year"
+    ),
+    "marts_reconciliation": """
+        select
+            (select count(*) from marts.fct_criterion_results) as criterion_results,
+            (select sum(criteria_total) from marts.fct_assessments)
+                as criteria_total_in_assessments,
+            (select count(*) from marts.fct_criterion_results where is_met) as criteria_met,
+            (select sum(criteria_met) from marts.fct_assessments) as criteria_met_in_assessments,
+            (select count(*) from marts.fct_criterion_results where is_current_standard)
+                as current_criterion_results,
+            (select sum(criterion_results) from marts.fct_practice_area_achievement_by_year)
+                as criterion_results_by_year,
+            (select sum(criterion_results) from marts.fct_practice_area_achievement_by_cohort)
+                as criterion_results_by_cohort,
+            (select count(distinct city_id) from marts.fct_assessments) as assessed_cities,
+            (select count(*) from marts.dim_cities where assessments > 0) as cities_with_assessments
+    """,
+}
+
+
+def _landing(gxe) -> list:
+    def reason(text: str, shows: str | None = None) -> dict:
+        # `shows`: the file's own column to quote when the checked column is a derived one.
+        return {"reason": text} | ({"shows": shows} if shows else {})
+
+    required = ["assessment_id", "city_id", "submitted_date", "standard_version",
+                "certification_level", "criterion_id", "status"]  # fmt: skip
+    out = [
+        gxe.ExpectColumnValuesToNotBeNull(column=c, meta=reason(f"{c} is empty")) for c in required
+    ]
+    out += [
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="_submitted_date",
+            row_condition="submitted_date.notnull()",
+            condition_parser="pandas",
+            meta=reason(
+                "submitted_date must be a real date written YYYY-MM-DD", shows="submitted_date"
+            ),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_submitted_date",
+            min_value={"$PARAMETER": "earliest_date"},
+            max_value={"$PARAMETER": "today"},
+            meta=reason(
+                "submitted_date must lie between 2017-01-01 (the first WWC assessments) and today",
+                shows="submitted_date",
+            ),
+        ),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="standard_version",
+            regex=r"^\d{4}$",
+            meta=reason("standard_version must be the year a standard took effect, e.g. 2018"),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="certification_level",
+            value_set=LEVELS,
+            meta=reason("certification_level must be one of: none, silver, gold, platinum"),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="status",
+            value_set=["met", "not met"],
+            meta=reason("status must be 'met' or 'not met'"),
+        ),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="population",
+            regex=r"^\d+$",
+            meta=reason("population must be a whole number"),
+        ),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="population_year",
+            regex=r"^\d{4}$",
+            meta=reason("population_year must be a year such as 2019"),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="state_code",
+            value_set=STATES,
+            meta=reason("state_code must be a two-letter USPS code of a state, DC or PR"),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="form_of_government",
+            value_set=FORMS,
+            meta=reason("form_of_government must be one of: " + ", ".join(FORMS)),
+        ),
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=["assessment_id", "criterion_id"],
+            meta=reason("the same assessment and criterion appear on more than one row"),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_status_variants",
+            max_value=1,
+            meta=reason(
+                "conflict: one criterion of an assessment has two different statuses",
+                shows="status",
+            ),
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="_criterion_standard",
+            row_condition="criterion_id.notnull()",
+            condition_parser="pandas",
+            meta=reason(
+                "criterion_id is not a criterion of any known standard", shows="criterion_id"
+            ),
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="_criteria_expected",
+            row_condition="_standard_version.notnull()",
+            condition_parser="pandas",
+            meta=reason(
+                "standard_version is not a standard the warehouse knows", shows="standard_version"
+            ),
+        ),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="_standard_version",
+            column_B="_criterion_standard",
+            ignore_row_if="either_value_is_missing",
+            meta=reason(
+                "conflict: the criterion belongs to another standard version than the "
+                "assessment declares",
+                shows="criterion_id",
+            ),
+        ),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="_criteria_in_assessment",
+            column_B="_criteria_expected",
+            ignore_row_if="either_value_is_missing",
+            meta=reason(
+                "the assessment must list every criterion of its standard exactly once",
+                shows="assessment_id",
+            ),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="_city_defined",
+            value_set=[True],
+            meta=reason(
+                "the city is neither in the warehouse nor introduced by this file "
+                "(a new city needs city_name, state_code, population, population_year "
+                "and form_of_government)",
+                shows="city_id",
+            ),
+        ),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="city_id",
+            column_B="_known_city_of_assessment",
+            ignore_row_if="either_value_is_missing",
+            meta=reason(
+                "conflict: this assessment id already belongs to another city",
+                shows="assessment_id",
+            ),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_assessment_variants",
+            max_value=1,
+            meta=reason(
+                "conflict: rows of the same assessment disagree on its city, date, "
+                "standard version or level",
+                shows="assessment_id",
+            ),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_city_variants",
+            max_value=1,
+            meta=reason(
+                "conflict: rows of the same city disagree on its attributes", shows="city_id"
+            ),
+        ),
+    ]
+    return out
+
+
+def _marts(gxe) -> dict[str, list]:
+    def reason(text: str) -> dict:
+        return {"reason": text}
+
+    share = {"min_value": 0, "max_value": 1}
+    return {
+        "marts_fct_assessments": [
+            gxe.ExpectTableRowCountToBeBetween(
+                min_value=1, max_value=50_000_000, meta=reason("fct_assessments is empty")
+            ),
+            gxe.ExpectColumnValuesToBeUnique(
+                column="assessment_id", meta=reason("assessment_id repeats")
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="share_met", **share, meta=reason("share_met outside [0, 1]")
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="criteria_total",
+                min_value=1,
+                max_value=200,
+                meta=reason("an assessment has no criterion results"),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="certification_level",
+                value_set=LEVELS,
+                meta=reason("unknown certification level"),
+            ),
+            # Plausible bounds around the calibrated history (mean share met about 0.3).
+            gxe.ExpectColumnMeanToBeBetween(
+                column="share_met",
+                min_value=0.05,
+                max_value=0.9,
+                meta=reason("mean share met is implausible (expected 0.05-0.9)"),
+            ),
+        ],
+        "marts_practice_area_achievement_by_year": [
+            gxe.ExpectTableRowCountToBeBetween(
+                min_value=1, meta=reason("fct_practice_area_achievement_by_year is empty")
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="share_met", **share, meta=reason("share_met outside [0, 1]")
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="practice_area",
+                value_set=PRACTICE_AREAS_2018,
+                meta=reason("practice area outside the current standard"),
+            ),
+            gxe.ExpectColumnMeanToBeBetween(
+                column="share_met",
+                min_value=0.05,
+                max_value=0.9,
+                meta=reason(
+                    "mean share met across practice areas and years is implausible "
+                    "(expected 0.05-0.9)"
+                ),
+            ),
+        ],
+        "marts_reconciliation": [
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="criterion_results",
+                column_B="criteria_total_in_assessments",
+                meta=reason("criterion results do not add up to the assessments' totals"),
+            ),
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="criteria_met",
+                column_B="criteria_met_in_assessments",
+                meta=reason("criteria met do not add up between the two facts"),
+            ),
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="current_criterion_results",
+                column_B="criterion_results_by_year",
+                meta=reason("the by-year mart does not cover every current-standard result"),
+            ),
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="current_criterion_results",
+                column_B="criterion_results_by_cohort",
+                meta=reason("the by-cohort mart does not cover every current-standard result"),
+            ),
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="assessed_cities",
+                column_B="cities_with_assessments",
+                meta=reason("dim_cities and fct_assessments disagree on assessed cities"),
+            ),
+        ],
+    }
+
+
+def _reset_context_files() -> None:
+    """Remove what write_suites writes, so the committed context is rebuilt from scratch."""
+    gx_dir = EXPECTATIONS_DIR / "gx"
+    for folder in ("checkpoints", "validation_definitions"):
+        shutil.rmtree(gx_dir / folder, ignore_errors=True)
+    for suite in (gx_dir / "expectations").glob("*.json"):
+        suite.unlink()
+    config = gx_dir / "great_expectations.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.split("fluent_datasources:")[0], encoding="utf-8")
+
+
+def write_suites() -> list[str]:
+    """Write every suite, its validation definition and checkpoint into the context."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    from wwc.quality.validate import open_context
+
+    _reset_context_files()
+    context = open_context()
+    source = context.data_sources.add_pandas("frames")
+    definitions = {LANDING_SUITE: _landing(gxe)} | _marts(gxe)
+    for name, expectations in definitions.items():
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("frame")
+        suite = context.suites.add(gx.ExpectationSuite(name=name))
+        for expectation in expectations:
+            suite.add_expectation(expectation)
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        context.checkpoints.add(
+            gx.Checkpoint(
+                name=name,
+                validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
+                result_format={"result_format": "COMPLETE"},
+            )
+        )
+    return sorted(definitions)
+
+
+if __name__ == "__main__":
+    print("\n".join(f"wrote suite {name} into {EXPECTATIONS_DIR}" for name in write_suites()))

@@ -1,0 +1,107 @@
+"""Run a committed Great Expectations suite on a pandas frame; fail closed.
+
+GX's SQL datasource does not work on DuckDB, so frames are read from DuckDB (read-only) or from
+the landing file and validated in memory. Anything that stops a validation from running (import
+error, missing suite, unreadable frame) raises `ValidationUnavailable`: callers block publishing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from wwc.settings import EXPECTATIONS_DIR, gx_runtime_dir
+
+ROW_EXAMPLES = 10
+
+
+class ValidationUnavailable(RuntimeError):
+    """A validation could not run; nothing may be published on its account."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    reason: str
+    column: str | None
+    count: int
+    rows: list[Any] = field(default_factory=list)  # index labels (file line numbers for landing)
+    values: list[Any] = field(default_factory=list)
+
+    def describe(self, row_word: str = "line") -> str:
+        where = ""
+        if self.rows:
+            more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
+            where = f" at {row_word}s {', '.join(str(r) for r in self.rows)}{more}"
+        column = f" [column {self.column}]" if self.column else ""
+        seen = f"; found {', '.join(repr(v) for v in self.values)}" if self.values else ""
+        return f"{self.reason}{column}: {self.count} row(s){where}{seen}"
+
+
+def open_context():
+    """The project's file-backed GX context, writing run-time output beside the warehouse."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    runtime = gx_runtime_dir()
+    runtime.mkdir(parents=True, exist_ok=True)
+    os.environ["WWC_GX_RUNTIME_DIR"] = str(runtime)
+    try:
+        import great_expectations as gx
+
+        return gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+    except Exception as exc:  # any failure here must block, not pass
+        raise ValidationUnavailable(f"Great Expectations could not start: {exc}") from exc
+
+
+def _failure(result, frame) -> Failure:
+    config = result.expectation_config
+    kwargs, meta = config.kwargs, config.meta or {}
+    details = result.result or {}
+    labels = [
+        r.get("line", r.get("index")) if isinstance(r, dict) else r
+        for r in details.get("unexpected_index_list") or []
+    ]
+    count = details.get("unexpected_count")
+    if count is None:  # table-level expectations have no failing rows
+        count = details.get("observed_value") if config.type.startswith("expect_table") else 1
+    # Quote the file's own column: for a derived `_` column, the one named by meta.shows.
+    column = meta.get("shows") or kwargs.get("column") or kwargs.get("column_A")
+    values: list[Any] = []
+    if column in getattr(frame, "columns", []) and labels:
+        for value in frame.loc[labels[:ROW_EXAMPLES], column]:
+            if value not in values:
+                values.append(value)
+    return Failure(
+        reason=meta.get("reason", config.type),
+        column=column,
+        count=int(count or 0),
+        rows=labels[:ROW_EXAMPLES],
+        values=values[:5],
+    )
+
+
+def run_suite(
+    context, suite: str, frame, parameters: dict[str, Any] | None = None
+) -> list[Failure]:
+    """Validate frame against the committed checkpoint of the same name; the failures found."""
+    try:
+        checkpoint = context.checkpoints.get(suite)
+        params = {"earliest_date": dt.datetime(2017, 1, 1), "today": dt.datetime.now()}
+        result = checkpoint.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=params | (parameters or {}),
+        )
+    except Exception as exc:
+        raise ValidationUnavailable(f"suite {suite!r} could not run: {exc}") from exc
+    failures = []
+    for run in result.run_results.values():
+        for item in run.results:
+            if item.exception_info and item.exception_info.get("raised_exception"):
+                message = item.exception_info.get("exception_message")
+                raise ValidationUnavailable(
+                    f"suite {suite!r} could not evaluate an expectation "
+                    f"({item.expectation_config.type}): {message}"
+                )
+            if not item.success:
+                failures.append(_failure(item, frame))
+    return failures
