@@ -4,9 +4,10 @@
 
     This is the usual form (p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n) multiplied
     through by n, which avoids dividing small numbers. Unlike the normal (Wald) interval it stays
-    inside [0, 1] and is sensible for shares near 0 or 1 and for small n; the bounds are clamped
-    to [0, 1] only to absorb floating-point rounding at x = 0 and x = n. Null when trials is 0 or
-    null. The interval treats the trials as independent: when they cluster (criterion results
+    inside [0, 1] and is sensible for shares near 0 or 1 and for small n. At x = 0 the lower
+    bound is exactly 0 and at x = n the upper bound exactly 1 (the formula gives them up to
+    floating-point rounding); otherwise the bounds are clamped to [0, 1]. Null when trials is 0
+    or null. The interval treats the trials as independent: when they cluster (criterion results
     within one assessment or one city), it is narrower than the true uncertainty.
 
     Portable SQL only (sqrt, greatest, least, case): runs on DuckDB, PostgreSQL and Spark. -#}
@@ -19,6 +20,11 @@
     {%- set sign = '-' if bound == 'lower' else '+' -%}
     case
         when {{ trials }} is null or {{ trials }} <= 0 then null
+        {%- if bound == 'lower' %}
+        when {{ successes }} <= 0 then 0.0
+        {%- else %}
+        when {{ successes }} >= {{ trials }} then 1.0
+        {%- endif %}
         else {{ 'greatest(0.0, ' if bound == 'lower' else 'least(1.0, ' }}
             ({{ x }} + {{ z }} * {{ z }} / 2.0
                 {{ sign }} {{ z }} * sqrt({{ x }} * ({{ n }} - {{ x }}) / {{ n }} + {{ z }} * {{ z }} / 4.0))
