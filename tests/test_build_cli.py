@@ -1,4 +1,5 @@
-"""`wwc build` from a subprocess: exit code, printed path, rows per mart, publish rules."""
+"""`wwc build` from a subprocess: exit code, printed path, rows per mart and report, publish
+rules."""
 
 from __future__ import annotations
 
@@ -20,25 +21,47 @@ MARTS = {
     "fct_practice_area_achievement_by_year",
     "fct_practice_area_achievement_by_cohort",
 }
+REPORTS = {
+    "rpt_criterion_prevalence",
+    "rpt_practice_area_change_between_assessments",
+    "rpt_achievement_by_form_of_government",
+    "rpt_achievement_by_population_band",
+    "rpt_certification_levels_by_year",
+    "rpt_mastery_characteristics",
+}
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _printed_rows(stdout: str, schema: str) -> dict[str, int]:
+    return {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(rf"^\s+{schema}\.(\w+)\s+(\d+)$", stdout, re.M)
+    }
+
+
 def test_build_prints_published_path_last_and_rows_per_mart(built: Built) -> None:
     lines = built.run.stdout.strip().splitlines()
     assert lines[-1] == f"Published warehouse: {built.path}"
-    printed = {
-        m.group(1): int(m.group(2))
-        for m in re.finditer(r"^\s+marts\.(\w+)\s+(\d+)$", built.run.stdout, re.M)
-    }
+    printed = _printed_rows(built.run.stdout, "marts")
     assert set(printed) == MARTS
     with duckdb.connect(str(built.path), read_only=True) as con:
         for mart, rows in printed.items():
             assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] == rows
     assert printed["dim_cities"] == 203
     assert printed["fct_criterion_results"] == 115 * 50 + 209 * 45
+
+
+def test_build_prints_rows_per_report(built: Built) -> None:
+    printed = _printed_rows(built.run.stdout, "reports")
+    assert set(printed) == REPORTS
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        for report, rows in printed.items():
+            assert con.execute(f"select count(*) from reports.{report}").fetchone()[0] == rows
+    assert printed["rpt_criterion_prevalence"] == 45 * 3  # 2018, 2019 and all years
+    assert printed["rpt_certification_levels_by_year"] == 3  # cohorts 2018 to 2020
 
 
 def test_build_honours_wwc_warehouse_and_leaves_no_build_copy(built: Built) -> None:
@@ -59,17 +82,20 @@ def test_published_file_opens_in_duckdb_1_4_and_later(built: Built) -> None:
     assert dict(tags)["storage_version"] == "v1.4.0+"
 
 
-def test_marts_carry_table_and_column_comments(built: Built) -> None:
+def test_marts_and_reports_carry_table_and_column_comments(built: Built) -> None:
     with duckdb.connect(str(built.path), read_only=True) as con:
         missing = con.execute(
-            "select table_name, column_name from duckdb_columns() "
-            "where schema_name = 'marts' and (comment is null or comment = '')"
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where schema_name in ('marts', 'reports') and (comment is null or comment = '')"
         ).fetchall()
-        tables = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'marts' and comment <> ''"
-        ).fetchone()[0]
+        tables = dict(
+            con.execute(
+                "select schema_name, count(*) from duckdb_tables() "
+                "where schema_name in ('marts', 'reports') and comment <> '' group by 1"
+            ).fetchall()
+        )
     assert missing == []
-    assert tables == len(MARTS)
+    assert tables == {"marts": len(MARTS), "reports": len(REPORTS)}
 
 
 def test_failing_dbt_test_leaves_published_file_byte_identical(

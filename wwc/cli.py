@@ -20,7 +20,7 @@ def _print_published(result: BuildResult) -> None:
         f"\nBuilt and published in {result.seconds:.1f} s "
         f"(DuckDB storage {result.storage_version}: readable by DuckDB 1.4.0 and later)"
     )
-    print("Rows per mart:")
+    print("Rows per mart and report:")
     width = max(len(name) for name in result.rows)
     for name, count in result.rows.items():
         print(f"  {name:<{width}}  {count:>8}")

@@ -13,7 +13,8 @@ import duckdb
 
 from wwc.settings import STORAGE_COMPATIBILITY_VERSION
 
-PUBLIC_SCHEMAS = ("marts",)
+# Schemas BI tools and analysts read; `wwc build` prints a row count for each of their tables.
+PUBLIC_SCHEMAS = ("marts", "reports")
 
 
 class PublishError(RuntimeError):
