@@ -18,6 +18,7 @@ MARTS = {
     "dim_criteria",
     "fct_assessments",
     "fct_criterion_results",
+    "fct_landing_files",
     "fct_practice_area_achievement_by_year",
     "fct_practice_area_achievement_by_cohort",
 }
@@ -66,12 +67,21 @@ def test_build_prints_rows_per_report(built: Built) -> None:
 
 def test_build_honours_wwc_warehouse_and_leaves_no_build_copy(built: Built) -> None:
     assert built.path.is_file()
-    leftovers = [
-        p.name
-        for p in built.path.parent.iterdir()
-        if p.name not in {"wwc.duckdb", ".wwc.duckdb.lock"}
-    ]
+    leftovers = [p.name for p in built.path.parent.iterdir()
+                 if p.name not in {"wwc.duckdb", ".wwc.duckdb.lock", "gx"}]  # fmt: skip
     assert leftovers == []
+
+
+def test_data_docs_are_built_beside_the_warehouse_and_need_no_network(built: Built) -> None:
+    index = built.path.parent / "gx" / "data_docs" / "index.html"
+    assert f"Data quality report (Great Expectations Data Docs): {index}" in built.run.stdout
+    pages = list(index.parent.rglob("*.html"))
+    assert len(pages) >= 5  # index, 4 suites, their validation results
+    for page in pages:
+        html = page.read_text()
+        assert not re.search(r"<(script|img)[^>]*src=\"https?:", html), page
+        assert not re.search(r"<link[^>]*href=\"https?:", html), page
+    assert "marts_reconciliation" in index.read_text()
 
 
 def test_published_file_opens_in_duckdb_1_4_and_later(built: Built) -> None:

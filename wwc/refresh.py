@@ -131,7 +131,9 @@ def refresh(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> RefreshResult:
                     store_accepted(file, record, accepted_dir())
 
             try:
-                result.build = gate_and_publish(build_file, published, seeds_dir, say, store)
+                result.build = gate_and_publish(
+                    build_file, published, seeds_dir, say, True, before_publish=store
+                )
             except BuildError as exc:
                 for file, record in staged:
                     if file.path.exists():
