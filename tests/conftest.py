@@ -94,3 +94,20 @@ def write_landing(path: Path, rows: list[list[str]], header: list[str] = LANDING
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+def write_large_landing(path: Path, assessments: int) -> int:
+    """A valid landing file with `assessments` new 2020 assessments of new cities; rows written."""
+    import csv
+
+    criteria = criteria_2018()
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(LANDING_COLUMNS)
+        for n in range(assessments):
+            city = ["Bulk Fernholm", "TX", str(40_000 + n), "2019", "council-manager"]
+            for i, criterion in enumerate(criteria):
+                writer.writerow([f"B2020-{n:06d}", f"CB{n:06d}", "2020-06-01", "2018", "none",
+                                 criterion, "met" if (i + n) % 4 == 0 else "not met",
+                                 *(city if i == 0 else [""] * 5)])  # fmt: skip
+    return assessments * len(criteria)

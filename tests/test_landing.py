@@ -22,6 +22,7 @@ from conftest import (
     Run,
     landing_rows,
     write_landing,
+    write_large_landing,
 )
 
 
@@ -306,3 +307,20 @@ def test_validation_that_cannot_run_fails_closed(built, tmp_path) -> None:
     assert "suite 'landing_file' could not run" in run.stderr
     assert _sha256(warehouse) == before
     assert (tmp_path / "landing" / "ok.csv").exists()
+
+
+def test_a_very_large_valid_file_loads_within_memory_limits(built, tmp_path) -> None:
+    import resource
+
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    (tmp_path / "landing").mkdir()
+    rows = write_large_landing(tmp_path / "landing" / "big.csv", 6700)
+    assert rows > 300_000
+    run = refresh(warehouse)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    assert f"passed: {rows} rows, 6700 assessment(s)" in run.stdout
+    assert _count(warehouse, "select count(*) from marts.fct_criterion_results") == 15155 + rows
+    assert _count(warehouse, "select count(*) from marts.dim_cities") == 203 + 6700
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kib < 3 * 1024 * 1024, f"peak memory {peak_kib / 1024:.0f} MiB"
