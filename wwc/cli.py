@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from wwc.build import BuildError, BuildResult, build
+from wwc.build import build
 from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
+from wwc.pipeline import BuildError, BuildResult
 from wwc.publish import PublishError
 from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import RawFormatError
@@ -38,7 +39,7 @@ def _refresh(args: argparse.Namespace) -> int:
     result = refresh(seeds_dir=args.seeds.resolve())
     if result.build:
         _print_published(result.build)
-    rejected = [r for r in result.refused if r.outcome == "rejected"]
+    rejected = result.rejected
     print(
         f"\nRefresh: {len(result.accepted)} file(s) loaded, {len(rejected)} quarantined, "
         f"{len(result.refused) - len(rejected)} duplicate(s) set aside, "

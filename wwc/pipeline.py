@@ -1,0 +1,234 @@
+"""The stages every build goes through, shared by `wwc build`, `wwc refresh` and Dagster.
+
+1. `prepare`: a fresh build file beside the published one; raw = seeds + accepted landing files,
+   then (for a refresh) the new landing files that pass their checks; the rest is quarantined.
+2. dbt: one `dbt build` with `dbt_build_args` against the build file (`run_dbt` here, the
+   `@dbt_assets` in Dagster).
+3. `validate`: the marts' Great Expectations suites on the build file.
+4. `publish_build`: storage check, row counts, accepted files stored, atomic rename.
+A failure at any stage leaves the published file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from wwc.generator.seeds import is_synthetic_history
+from wwc.landing.checks import check_landing_frame
+from wwc.landing.files import (
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED,
+    LandingFile,
+    Record,
+    accepted_files,
+    accepted_name,
+    all_records,
+    discover,
+    now_utc,
+    quarantine,
+    sha256_of,
+    store_accepted,
+)
+from wwc.landing.parse import UnreadableFile, read_landing_file
+from wwc.publish import PublishError, inspect_build, publish
+from wwc.quality.data_docs import make_offline
+from wwc.quality.marts import validate_marts
+from wwc.quality.validate import ValidationUnavailable, open_context
+from wwc.raw_loader import assemble_raw, load_landing_file, record_load_log
+from wwc.settings import (
+    STORAGE_COMPATIBILITY_VERSION,
+    accepted_dir,
+    gx_runtime_dir,
+    landing_dir,
+    quarantine_dir,
+    warehouse_path,
+)
+
+Say = Callable[[str], None]
+DEFAULT_SETTLE_SECONDS = 2.0
+
+
+class BuildError(RuntimeError):
+    """The build did not pass its gates; the published warehouse is unchanged."""
+
+
+@dataclass
+class Prepared:
+    """A build file ready for dbt, and what the landing check decided."""
+
+    published: Path
+    build_file: Path
+    seeds_dir: Path
+    raw_counts: dict[str, int]
+    earlier_landing_files: int
+    staged: list[tuple[LandingFile, Record]] = field(default_factory=list)
+    refused: list[Record] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    new_files_seen: bool = False
+
+    @property
+    def with_landing_files(self) -> bool:
+        return self.earlier_landing_files > 0 or bool(self.staged)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    published: Path
+    storage_version: str
+    rows: dict[str, int]
+    data_docs: Path
+    seconds: float
+
+
+def build_dir(published: Path) -> Path:
+    """Sibling folder of the build copy. The copy keeps the published file's name: DuckDB names
+    the catalog after the file stem and views refer to it."""
+    return published.parent / f".{published.name}.build"
+
+
+def remove_build_copy(published: Path) -> None:
+    shutil.rmtree(build_dir(published), ignore_errors=True)
+
+
+def settle_seconds() -> float:
+    return float(os.environ.get("WWC_LANDING_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS))
+
+
+def _check_new_files(
+    prepared: Prepared, con: duckdb.DuckDBPyConnection, files: list[LandingFile], say: Say
+) -> None:
+    context = open_context()  # fails closed before anything moves
+    seen = {r.sha256: r for r, _ in accepted_files(accepted_dir())}
+
+    def refuse(file: LandingFile, record: Record, outcome: str, reasons: list[str]) -> None:
+        record.outcome, record.reasons = outcome, reasons
+        target = quarantine(file, record, quarantine_dir())
+        prepared.refused.append(record)
+        say(f"Quarantined {file.name} -> {target}")
+        for reason in reasons:
+            say(f"    {reason}")
+
+    for file in files:
+        record = Record(file.name, sha256_of(file.path), now_utc(), ACCEPTED)
+        if record.sha256 in seen:
+            first = seen[record.sha256]
+            reason = (f"identical to {first.original_name!r}, already loaded at "
+                      f"{first.received_at}; nothing to add")  # fmt: skip
+            refuse(file, record, DUPLICATE, [reason])
+            continue
+        say(f"Checking {file.name}")
+        try:
+            frame = read_landing_file(file.path)
+        except UnreadableFile as exc:
+            refuse(file, record, REJECTED, exc.reasons)
+            continue
+        record.rows, record.assessments = len(frame), frame["assessment_id"].nunique()
+        failures = check_landing_frame(context, frame, con)
+        if failures:
+            refuse(file, record, REJECTED, [f.describe() for f in failures])
+            continue
+        record.stored_as = accepted_name(record)
+        load_landing_file(con, file.path, record.stored_as)
+        seen[record.sha256] = record
+        prepared.staged.append((file, record))
+        say(f"  passed: {record.rows} rows, {record.assessments} assessment(s)")
+    make_offline(gx_runtime_dir() / "data_docs")
+
+
+def prepare(seeds_dir: Path, say: Say, with_landing: bool) -> Prepared:
+    """Stage 1. The caller holds the writer lock."""
+    published = warehouse_path()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    files: list[LandingFile] = []
+    waiting: list[str] = []
+    if with_landing:
+        landing = landing_dir()
+        landing.mkdir(parents=True, exist_ok=True)
+        files, waiting = discover(landing, settle_seconds())
+        for name in waiting:
+            say(f"Left for the next run (still being written or a temporary name): {name}")
+    remove_build_copy(published)  # left over by a killed build
+    build_dir(published).mkdir(parents=True)
+    build_file = build_dir(published) / published.name
+    say(f"Loading raw files from {seeds_dir} and {accepted_dir()} into a build copy")
+    # The storage version is fixed when the file is created: readers from DuckDB 1.4 must open it.
+    config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
+    with duckdb.connect(str(build_file), config=config) as con:
+        counts = assemble_raw(con, seeds_dir, accepted_dir(), quarantine_dir())
+        prepared = Prepared(published, build_file, seeds_dir, counts,
+                            len(accepted_files(accepted_dir())), waiting=waiting,
+                            new_files_seen=bool(files))  # fmt: skip
+        for table, n in counts.items():
+            say(f"  raw.{table}: {n} rows from the seeds")
+        if prepared.earlier_landing_files:
+            say(f"  and {prepared.earlier_landing_files} accepted landing file(s)")
+        if files:
+            _check_new_files(prepared, con, files, say)
+            record_load_log(con, all_records(accepted_dir(), quarantine_dir())
+                            + [r for _, r in prepared.staged])  # fmt: skip
+    return prepared
+
+
+def dbt_build_args(prepared: Prepared, say: Say) -> list[str]:
+    """Stage 2's arguments. The calibration tests check the published figures of the synthetic
+    history, so they run only on the generator's unchanged seeds with no landing file on top."""
+    if not is_synthetic_history(prepared.seeds_dir):
+        say("The seeds are not the generator's unchanged files: skipping calibration tests")
+        return ["build", "--exclude", "tag:calibration"]
+    if prepared.with_landing_files:
+        say("Landing files are loaded on top of the synthetic history: skipping calibration tests")
+        return ["build", "--exclude", "tag:calibration"]
+    return ["build"]
+
+
+def unchanged(prepared: Prepared) -> str:
+    return f"The published warehouse {prepared.published} was not changed."
+
+
+def validate(prepared: Prepared, say: Say) -> Path:
+    """Stage 3: the marts' Great Expectations suites; returns the Data Docs index."""
+    say("Validating the marts with Great Expectations")
+    try:
+        problems, docs = validate_marts(prepared.build_file)
+    except ValidationUnavailable as exc:
+        raise BuildError(f"the marts could not be validated: {exc}. {unchanged(prepared)}") from exc
+    if problems:
+        raise BuildError("the marts failed their Great Expectations suites:\n  "
+                         + "\n  ".join(problems) + f"\n{unchanged(prepared)}")  # fmt: skip
+    return docs
+
+
+def publish_build(prepared: Prepared, data_docs: Path, started: float) -> BuildResult:
+    """Stage 4: check the file, store the newly accepted landing files, publish atomically.
+
+    Files move to accepted/ just before the rename: if the process dies in between, the next
+    build replays them, so nothing is lost and nothing is loaded twice.
+    """
+    try:
+        storage, rows = inspect_build(prepared.build_file)
+        for file, record in prepared.staged:
+            store_accepted(file, record, accepted_dir())
+        publish(prepared.build_file, prepared.published)
+    except PublishError as exc:
+        raise BuildError(f"{exc}. {unchanged(prepared)}") from exc
+    return BuildResult(prepared.published, storage, rows, data_docs, time.perf_counter() - started)
+
+
+def quarantine_staged(prepared: Prepared, error: BaseException, say: Say) -> None:
+    """The build failed with these files in it: set them aside rather than retry them forever."""
+    for file, record in prepared.staged:
+        if file.path.exists():
+            record.outcome = REJECTED
+            record.reasons = ["passed the landing checks, but the warehouse build failed with it "
+                              f"in the batch: {error}"]  # fmt: skip
+            target = quarantine(file, record, quarantine_dir())
+            prepared.refused.append(record)
+            say(f"Quarantined {file.name} -> {target}")
