@@ -1,0 +1,1 @@
+"""Dagster definitions that run the WWC warehouse unattended (see definitions.py)."""

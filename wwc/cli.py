@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from wwc import dagster_service
 from wwc.build import build
 from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
 from wwc.pipeline import BuildError, BuildResult
@@ -55,6 +56,15 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dagster(args: argparse.Namespace) -> int:
+    if args.stop:
+        return dagster_service.stop()
+    if args.prepare_only:
+        print(f"DAGSTER_HOME={dagster_service.prepare()} and the dbt manifest are prepared")
+        return 0
+    return dagster_service.serve(args.port)
+
+
 def _generate(args: argparse.Namespace) -> int:
     counts = generate(args.out.resolve(), seed=args.seed)
     for name, n in counts.items():
@@ -86,6 +96,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_refresh.add_argument("--seeds", type=Path, default=SEEDS_DIR, help=argparse.SUPPRESS)
     p_refresh.set_defaults(run=_refresh)
+
+    p_dag = commands.add_parser(
+        "dagster", help="start the Dagster UI and daemon on 127.0.0.1 (DAGSTER_HOME in data/)"
+    )
+    p_dag.add_argument("--port", type=int, default=3000)
+    p_dag.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="prepare DAGSTER_HOME and the dbt manifest, then exit (for services)",
+    )
+    p_dag.add_argument("--stop", action="store_true", help="stop a running `wwc dagster`")
+    p_dag.set_defaults(run=_dagster)
 
     p_gen = commands.add_parser("generate", help="regenerate the synthetic seeds (deterministic)")
     p_gen.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")

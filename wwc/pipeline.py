@@ -39,14 +39,12 @@ from wwc.landing.files import (
 )
 from wwc.landing.parse import UnreadableFile, read_landing_file
 from wwc.publish import PublishError, inspect_build, publish
-from wwc.quality.data_docs import make_offline
-from wwc.quality.marts import validate_marts
+from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.validate import ValidationUnavailable, open_context
 from wwc.raw_loader import assemble_raw, load_landing_file, record_load_log
 from wwc.settings import (
     STORAGE_COMPATIBILITY_VERSION,
     accepted_dir,
-    gx_runtime_dir,
     landing_dir,
     quarantine_dir,
     warehouse_path,
@@ -140,7 +138,7 @@ def _check_new_files(
         seen[record.sha256] = record
         prepared.staged.append((file, record))
         say(f"  passed: {record.rows} rows, {record.assessments} assessment(s)")
-    make_offline(gx_runtime_dir() / "data_docs")
+    data_docs_index()
 
 
 def prepare(seeds_dir: Path, say: Say, with_landing: bool) -> Prepared:

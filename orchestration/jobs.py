@@ -1,0 +1,20 @@
+"""One job writes the warehouse: ingest, dbt build, publish. It runs in one process so the
+writer lock and the build copy last the whole run; the run queue lets one such run at a time."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+WRITER_TAG = {"wwc/writer": "warehouse"}
+
+warehouse_job = dg.define_asset_job(
+    "refresh_warehouse",
+    selection=dg.AssetSelection.groups(
+        "ingest", "staging", "intermediate", "marts", "reports", "publish"
+    ),  # fmt: skip
+    executor_def=dg.in_process_executor,
+    tags=WRITER_TAG,
+    description="Load new landing files (or rebuild everything), dbt build, gates, publish.",
+)
+
+FULL_BUILD = dg.RunConfig(ops={"landing_ingest": {"config": {"full_build": True}}})

@@ -1,0 +1,249 @@
+"""Dagster on the real thing: definitions load, the job materializes in process against a
+temporary warehouse, the landing sensor on real files, and the real daemon and code server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import PROJECT_ROOT, landing_rows, write_landing
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory):
+    """The project's Definitions, after preparing the dbt manifest ahead as operators do."""
+    from wwc.dbt_runner import run_dbt
+
+    scratch = tmp_path_factory.mktemp("parse") / "wwc.duckdb"
+    assert run_dbt(["parse", "--quiet"], scratch) == 0
+    from orchestration.definitions import defs as definitions
+
+    return definitions
+
+
+def test_definitions_load_and_cover_assets_checks_schedule_and_sensor(defs) -> None:
+    import dagster as dg
+
+    dg.Definitions.validate_loadable(defs)
+    keys = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
+    assert {"wwc/assessments", "marts/fct_assessments", "reports/rpt_criterion_prevalence",
+            "published_warehouse"} <= keys  # fmt: skip
+    checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
+    assert {"gx_marts_fct_assessments", "gx_marts_reconciliation",
+            "landing_files_pass_checks"} <= checks  # fmt: skip
+    assert any(name.startswith("unique_fct_assessments") for name in checks)  # dbt tests
+    assert defs.resolve_schedule_def("nightly_build").cron_schedule == "0 3 * * *"
+    assert defs.resolve_sensor_def("landing_sensor").minimum_interval_seconds > 0
+
+
+def test_job_materializes_in_process_and_every_check_passes(defs, built, tmp_path, monkeypatch):
+    import dagster as dg
+
+    from orchestration.jobs import FULL_BUILD
+
+    warehouse = tmp_path / "wwc.duckdb"
+    monkeypatch.setenv("WWC_WAREHOUSE", str(warehouse))
+    result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
+        run_config=FULL_BUILD, instance=dg.DagsterInstance.ephemeral()
+    )
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) > 100
+    assert [e.check_name for e in evaluations if not e.passed] == []
+    published = [m for m in result.get_asset_materialization_events()
+                 if m.asset_key.to_user_string() == "published_warehouse"]  # fmt: skip
+    metadata = published[0].materialization.metadata
+    assert metadata["rows marts.dim_cities"].value == 203
+    assert metadata["path"].value == str(warehouse)
+    assert Path(metadata["data_docs"].value).is_file()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_assessments").fetchone() == (324,)
+
+
+def test_sensor_requests_one_run_per_new_settled_file(defs, tmp_path, monkeypatch) -> None:
+    import dagster as dg
+
+    from orchestration.sensors import landing_sensor
+
+    monkeypatch.setenv("WWC_LANDING", str(tmp_path))
+    instance = dg.DagsterInstance.ephemeral()
+
+    def tick(cursor):
+        context = dg.build_sensor_context(cursor=cursor, instance=instance)
+        result = landing_sensor(context)
+        requests = result if isinstance(result, list) else []
+        return requests, result, context.cursor
+
+    requests, result, cursor = tick(None)
+    assert requests == [] and "nothing new" in result.skip_message
+
+    (tmp_path / "a.csv").write_text("first\n")
+    (tmp_path / "b.csv.part").write_text("still copying\n")
+    requests, result, cursor = tick(cursor)
+    assert requests == [] and "a.csv" in result.skip_message  # seen once: wait to settle
+
+    requests, _, cursor = tick(cursor)
+    stat = (tmp_path / "a.csv").stat()
+    assert [r.run_key for r in requests] == [f"a.csv:{stat.st_size}:{stat.st_mtime_ns}"]
+
+    requests, result, cursor = tick(cursor)  # the same file again: nothing
+    assert requests == [] and "b.csv.part" in result.skip_message
+
+    with (tmp_path / "a.csv").open("a") as f:  # the file changed: a new version, once settled
+        f.write("more\n")
+    (tmp_path / "c.csv").write_text("growing\n")
+    requests, _, cursor = tick(cursor)
+    assert requests == []
+    with (tmp_path / "c.csv").open("a") as f:  # c is still being written
+        f.write("still growing\n")
+    requests, _, cursor = tick(cursor)
+    assert [r.tags["wwc/landing_file"] for r in requests] == ["a.csv"]
+    requests, _, cursor = tick(cursor)
+    assert [r.tags["wwc/landing_file"] for r in requests] == ["c.csv"]
+    assert tick(cursor)[0] == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(predicate, timeout: float, what: str, processes) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        for name, proc in processes.items():
+            assert proc.poll() is None, f"{name} exited with {proc.returncode}"
+        time.sleep(1)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _assessments(warehouse: Path) -> int:
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute("select count(*) from marts.fct_assessments").fetchone()[0]
+    except duckdb.Error:
+        return -1
+
+
+def test_daemon_and_code_server_load_a_dropped_file_and_quarantine_a_bad_one(
+    defs, built, tmp_path
+) -> None:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    warehouse = tmp_path / "wh" / "wwc.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy2(built.path, warehouse)
+    landing = warehouse.parent / "landing"
+    landing.mkdir()
+    port = _free_port()
+    (tmp_path / "workspace.yaml").write_text(
+        f"load_from:\n  - grpc_server:\n      host: 127.0.0.1\n      port: {port}\n"
+        "      location_name: wwc\n"
+    )
+    env = dict(os.environ, DAGSTER_HOME=str(home), WWC_WAREHOUSE=str(warehouse),
+               WWC_SENSOR_INTERVAL_SECONDS="1", WWC_LANDING_SETTLE_SECONDS="0.1")  # fmt: skip
+    logs = {name: (tmp_path / f"{name}.log").open("w") for name in ("code_server", "daemon")}
+    processes = {
+        "code_server": subprocess.Popen(
+            [str(BIN / "dagster"), "code-server", "start", "-m", "orchestration.definitions",
+             "-h", "127.0.0.1", "-p", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=logs["code_server"], stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+        "daemon": subprocess.Popen(
+            [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")],
+            cwd=PROJECT_ROOT, env=env, stdout=logs["daemon"], stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+    }  # fmt: skip
+    try:
+        write_landing(landing / "new.csv", landing_rows("A2020-970", "C9970"))
+        _wait(lambda: _assessments(warehouse) == 325, 300, "the new assessment", processes)
+
+        bad = landing_rows("A2020-971", "C9971")
+        bad[0][6] = "maybe"
+        write_landing(landing / "bad.csv", bad)
+        quarantine = warehouse.parent / "quarantine"
+
+        def quarantined() -> bool:
+            for sidecar in quarantine.glob("*.json"):
+                record = json.loads(sidecar.read_text())
+                if record["original_name"] == "bad.csv":
+                    return any("status must be 'met' or 'not met'" in r for r in record["reasons"])
+            return False
+
+        _wait(quarantined, 300, "bad.csv in quarantine", processes)
+        assert _assessments(warehouse) == 325
+        assert not (landing / "new.csv").exists() and not (landing / "bad.csv").exists()
+    finally:
+        for proc in processes.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in processes.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
+        for log in logs.values():
+            log.close()
+    assert all(proc.poll() is not None for proc in processes.values())
+
+
+def test_operator_command_serves_every_asset_and_check_and_stops_by_pid(defs, tmp_path) -> None:
+    import urllib.request
+
+    port = _free_port()
+    env = dict(os.environ, WWC_WAREHOUSE=str(tmp_path / "wwc.duckdb"))
+    wwc = str(BIN / "wwc")
+    server = subprocess.Popen([wwc, "dagster", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)  # fmt: skip
+    graphql = ("{ assetNodes { assetKey { path } "
+               "assetChecksOrError { ... on AssetChecks { checks { name } } } } }")  # fmt: skip
+    query = json.dumps({"query": graphql}).encode()
+    nodes: list = []
+
+    def listed() -> bool:
+        nonlocal nodes
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
+                                         headers={"content-type": "application/json"})  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                nodes = json.load(response)["data"]["assetNodes"]
+        except (OSError, KeyError, TypeError, ValueError):
+            return False
+        return len(nodes) > 0
+
+    try:
+        _wait(listed, 120, "the Dagster UI to list the assets", {"wwc dagster": server})
+        expected = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
+        assert {"/".join(n["assetKey"]["path"]) for n in nodes} == expected
+        checks = sum(len(n["assetChecksOrError"].get("checks", [])) for n in nodes)
+        assert checks == len(defs.resolve_asset_graph().asset_check_keys)
+        stopped = subprocess.run([wwc, "dagster", "--stop"], env=env, capture_output=True,
+                                 text=True, timeout=120, check=False)  # fmt: skip
+        assert stopped.returncode == 0 and "Stopped wwc dagster" in stopped.stdout
+        output, _ = server.communicate(timeout=60)
+        assert server.returncode == 0
+        assert "Dagster stopped." in output
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)

@@ -1,0 +1,110 @@
+"""`wwc dagster`: the Dagster UI and daemon on 127.0.0.1, started and stopped by process id.
+
+Not `dagster dev`: it ignores SIGTERM and SIGINT from a non-interactive shell, so nothing but
+a terminal's Ctrl-C stops it. Here the webserver and the daemon are children of this process,
+which stops both on SIGINT or SIGTERM; its pid is kept in DAGSTER_HOME/wwc-dagster.pid.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from wwc.dbt_runner import run_dbt
+from wwc.settings import PROJECT_ROOT, data_dir
+
+INSTANCE_SETTINGS = PROJECT_ROOT / "orchestration" / "dagster.yaml"
+DEFINITIONS = ["-m", "orchestration.definitions"]
+
+
+def dagster_home() -> Path:
+    return data_dir() / "dagster_home"
+
+
+def _pid_file() -> Path:
+    return dagster_home() / "wwc-dagster.pid"
+
+
+def prepare() -> Path:
+    """DAGSTER_HOME with the project's instance settings, and the dbt manifest parsed ahead."""
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(INSTANCE_SETTINGS, home / "dagster.yaml")
+    if run_dbt(["parse", "--quiet"], home / "parse.duckdb") != 0:
+        raise RuntimeError("dbt parse failed; the Dagster definitions need its manifest")
+    return home
+
+
+def serve(port: int) -> int:
+    home = prepare()
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, DAGSTER_HOME=str(home), DO_NOT_TRACK="1",
+               PATH=str(bin_dir) + os.pathsep + os.environ.get("PATH", ""))  # fmt: skip
+    children = [
+        subprocess.Popen(
+            [str(bin_dir / "dagster-webserver"), *DEFINITIONS, "-h", "127.0.0.1", "-p", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+        ),  # fmt: skip
+        subprocess.Popen(
+            [str(bin_dir / "dagster-daemon"), "run", *DEFINITIONS], cwd=PROJECT_ROOT, env=env
+        ),  # fmt: skip
+    ]
+    _pid_file().write_text(f"{os.getpid()}\n")
+    stopping = False
+
+    def stop(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print(f"DAGSTER_HOME={home}")
+    print(
+        f"Dagster UI on http://127.0.0.1:{port}, daemon running (wwc dagster pid "
+        f"{os.getpid()}). Stop: Ctrl-C, or `wwc dagster --stop` from another shell.",
+        flush=True,
+    )
+    try:
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        _pid_file().unlink(missing_ok=True)
+    failed = [c.args[0] for c in children if c.returncode not in (0, -signal.SIGTERM)]
+    print("Dagster stopped." if stopping else f"Dagster process exited: {failed}", flush=True)
+    return 0 if stopping else 1
+
+
+def stop() -> int:
+    """Stop a `wwc dagster` started for this data folder (SIGTERM to the pid it recorded)."""
+    pid_file = _pid_file()
+    if not pid_file.is_file():
+        print(f"No wwc dagster is running for {dagster_home()}.")
+        return 0
+    pid = int(pid_file.read_text())
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pid_file.unlink(missing_ok=True)
+        print(f"Process {pid} was not running; removed its pid file.")
+        return 0
+    for _ in range(120):
+        if not pid_file.exists():
+            print(f"Stopped wwc dagster (pid {pid}).")
+            return 0
+        time.sleep(0.5)
+    print(f"wwc dagster (pid {pid}) did not stop within 60 s", file=sys.stderr)
+    return 1
