@@ -6,7 +6,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -15,6 +15,7 @@ from wwc.dbt_runner import run_dbt
 from wwc.generator.seeds import is_synthetic_history
 from wwc.landing.files import accepted_files
 from wwc.publish import PublishError, inspect_build, publish, writer_lock
+from wwc.published_outputs import write_published_outputs
 from wwc.quality.marts import validate_marts
 from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import assemble_raw
@@ -40,6 +41,8 @@ class BuildResult:
     rows: dict[str, int]
     data_docs: Path
     seconds: float
+    report: Path | None = None  # the picture report (HTML)
+    parquet: Path | None = None  # the Parquet export folder
 
 
 @contextmanager
@@ -108,7 +111,9 @@ def gate_and_publish(
         publish(build_file, published)
     except PublishError as exc:
         raise BuildError(f"{exc}. {unchanged}") from exc
-    return BuildResult(published, storage, rows, docs, time.perf_counter() - started)
+    outputs = write_published_outputs(published, say)  # from the published file, read-only
+    seconds = time.perf_counter() - started
+    return BuildResult(published, storage, rows, docs, seconds, outputs.report, outputs.parquet)
 
 
 def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> BuildResult:
@@ -126,10 +131,4 @@ def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> BuildResult:
         if landing_files:
             say(f"  and {landing_files} accepted landing file(s)")
         result = gate_and_publish(build_file, published, seeds_dir, say, landing_files > 0)
-    return BuildResult(
-        result.published,
-        result.storage_version,
-        result.rows,
-        result.data_docs,
-        time.perf_counter() - started,
-    )
+    return replace(result, seconds=time.perf_counter() - started)

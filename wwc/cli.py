@@ -9,6 +9,7 @@ from pathlib import Path
 from wwc.build import BuildError, BuildResult, build
 from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
 from wwc.publish import PublishError
+from wwc.published_outputs import OutputError
 from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import RawFormatError
 from wwc.refresh import refresh
@@ -25,6 +26,10 @@ def _print_published(result: BuildResult) -> None:
     for name, count in result.rows.items():
         print(f"  {name:<{width}}  {count:>8}")
     print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
+    if result.report:
+        print(f"Picture report (HTML, opens offline): {result.report}")
+    if result.parquet:
+        print(f"Parquet export (one file per mart and report, manifest.json): {result.parquet}")
     print(f"Query it read-only: duckdb -readonly {result.published}")
     print(f"Published warehouse: {result.published}")
 
@@ -97,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         BuildError,
         PublishError,
+        OutputError,
         RawFormatError,
         CalibrationError,
         ValidationUnavailable,
