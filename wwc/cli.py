@@ -1,19 +1,21 @@
-"""The `wwc` command: build, refresh from landing, or regenerate the synthetic seeds."""
+"""The `wwc` command: build, refresh from landing, regenerate the synthetic seeds, or the docs."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
 from wwc.build import BuildError, BuildResult, build
+from wwc.docs import DocsError, generate_docs, serve_docs
 from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
 from wwc.publish import PublishError
 from wwc.published_outputs import OutputError
 from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import RawFormatError
 from wwc.refresh import refresh
-from wwc.settings import SEEDS_DIR, quarantine_dir
+from wwc.settings import SEEDS_DIR, quarantine_dir, warehouse_path
 
 
 def _print_published(result: BuildResult) -> None:
@@ -67,6 +69,15 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    say = functools.partial(print, flush=True)
+    index = generate_docs(warehouse_path(), say=say)
+    say(f"dbt docs (one self-contained page, opens offline): {index}")
+    if args.serve:
+        serve_docs(index.parent, port=args.port, say=say)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wwc", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     p_gen.add_argument("--out", type=Path, default=SEEDS_DIR, help="output folder")
     p_gen.set_defaults(run=_generate)
 
+    p_docs = commands.add_parser(
+        "docs",
+        help="generate the dbt docs of the published warehouse (every mart and report column) "
+        "into <warehouse dir>/docs/index.html; --serve also serves them on 127.0.0.1",
+    )
+    p_docs.add_argument("--serve", action="store_true", help="serve the docs until Ctrl-C")
+    p_docs.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")
+    p_docs.set_defaults(run=_docs)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -103,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         BuildError,
         PublishError,
         OutputError,
+        DocsError,
         RawFormatError,
         CalibrationError,
         ValidationUnavailable,
