@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from bi_tools import (
     CLIENTS,
     DUCKDB_CLI_VERSIONS,
@@ -23,7 +24,6 @@ from bi_tools import (
     npm_install,
     run,
 )
-
 from conftest import PROJECT_ROOT, Built
 
 EXAMPLES = PROJECT_ROOT / "examples"
