@@ -302,8 +302,8 @@ def _prevalence_panel(rows: list[Row], x0: float, y0: float, heading: str) -> li
     for i, r in enumerate(rows):
         y = top + 4 + i * step
         label = f"{r['criterion_code']} {r['criterion_name']}"
-        if len(label) > 32:
-            label = label[:31] + "…"
+        if len(label) > 29:
+            label = label[:28] + "…"
         parts.append(_text(x0 + label_w - 8, y + bar_h - 2, label, "end"))
         colour = PALETTE[0] if r["wording_source"] == "published" else "#7FA7C9"
         parts.append(
