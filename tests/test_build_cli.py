@@ -67,8 +67,10 @@ def test_build_prints_rows_per_report(built: Built) -> None:
 
 def test_build_honours_wwc_warehouse_and_leaves_no_build_copy(built: Built) -> None:
     assert built.path.is_file()
+    expected = {"wwc.duckdb", ".wwc.duckdb.lock", "gx", "wwc_report.html", "parquet"}
+    parquet_export = (built.path.parent / "parquet").resolve().name  # the export it links to
     leftovers = [p.name for p in built.path.parent.iterdir()
-                 if p.name not in {"wwc.duckdb", ".wwc.duckdb.lock", "gx"}]  # fmt: skip
+                 if p.name not in expected | {parquet_export}]  # fmt: skip
     assert leftovers == []
 
 

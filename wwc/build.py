@@ -29,7 +29,7 @@ def finish(prepared: Prepared, say: Say, started: float) -> BuildResult:
     if code != 0:
         raise BuildError(f"dbt build failed (exit {code}); see the errors above. "
                          f"{unchanged(prepared)}")  # fmt: skip
-    return publish_build(prepared, validate(prepared, say), started)
+    return publish_build(prepared, validate(prepared, say), started, say)
 
 
 def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> BuildResult:

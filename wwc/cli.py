@@ -1,20 +1,23 @@
-"""The `wwc` command: build, refresh from landing, or regenerate the synthetic seeds."""
+"""The `wwc` command: build, refresh from landing, regenerate the synthetic seeds, or the docs."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
 from wwc import dagster_service
 from wwc.build import build
+from wwc.docs import DocsError, generate_docs, serve_docs
 from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
 from wwc.pipeline import BuildError, BuildResult
 from wwc.publish import PublishError
+from wwc.published_outputs import OutputError
 from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import RawFormatError
 from wwc.refresh import refresh
-from wwc.settings import SEEDS_DIR, quarantine_dir
+from wwc.settings import SEEDS_DIR, quarantine_dir, warehouse_path
 
 
 def _print_published(result: BuildResult) -> None:
@@ -27,6 +30,8 @@ def _print_published(result: BuildResult) -> None:
     for name, count in result.rows.items():
         print(f"  {name:<{width}}  {count:>8}")
     print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
+    print(f"Picture report (HTML, opens offline): {result.report}")
+    print(f"Parquet export (one file per mart and report, manifest.json): {result.parquet}")
     print(f"Query it read-only: duckdb -readonly {result.published}")
     print(f"Published warehouse: {result.published}")
 
@@ -73,6 +78,15 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    say = functools.partial(print, flush=True)
+    index = generate_docs(warehouse_path(), say=say)
+    say(f"dbt docs (one self-contained page, opens offline): {index}")
+    if args.serve:
+        serve_docs(index.parent, port=args.port, say=say)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wwc", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,12 +128,23 @@ def main(argv: list[str] | None = None) -> int:
     p_gen.add_argument("--out", type=Path, default=SEEDS_DIR, help="output folder")
     p_gen.set_defaults(run=_generate)
 
+    p_docs = commands.add_parser(
+        "docs",
+        help="generate the dbt docs of the published warehouse (every mart and report column) "
+        "into <warehouse dir>/docs/index.html; --serve also serves them on 127.0.0.1",
+    )
+    p_docs.add_argument("--serve", action="store_true", help="serve the docs until Ctrl-C")
+    p_docs.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")
+    p_docs.set_defaults(run=_docs)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
     except (
         BuildError,
         PublishError,
+        OutputError,
+        DocsError,
         RawFormatError,
         CalibrationError,
         ValidationUnavailable,

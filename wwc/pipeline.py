@@ -39,6 +39,7 @@ from wwc.landing.files import (
 )
 from wwc.landing.parse import UnreadableFile, read_landing_file
 from wwc.publish import PublishError, inspect_build, publish
+from wwc.published_outputs import write_published_outputs
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.validate import ValidationUnavailable, open_context
 from wwc.raw_loader import assemble_raw, load_landing_file, record_load_log
@@ -84,6 +85,8 @@ class BuildResult:
     rows: dict[str, int]
     data_docs: Path
     seconds: float
+    report: Path  # the picture report (HTML)
+    parquet: Path  # the Parquet export folder
 
 
 def build_dir(published: Path) -> Path:
@@ -204,8 +207,9 @@ def validate(prepared: Prepared, say: Say) -> Path:
     return docs
 
 
-def publish_build(prepared: Prepared, data_docs: Path, started: float) -> BuildResult:
-    """Stage 4: check the file, store the newly accepted landing files, publish atomically.
+def publish_build(prepared: Prepared, data_docs: Path, started: float, say: Say) -> BuildResult:
+    """Stage 4: check the file, store the newly accepted landing files, publish atomically,
+    then write the picture report and the Parquet export from the published file.
 
     Files move to accepted/ just before the rename: if the process dies in between, the next
     build replays them, so nothing is lost and nothing is loaded twice.
@@ -217,7 +221,9 @@ def publish_build(prepared: Prepared, data_docs: Path, started: float) -> BuildR
         publish(prepared.build_file, prepared.published)
     except PublishError as exc:
         raise BuildError(f"{exc}. {unchanged(prepared)}") from exc
-    return BuildResult(prepared.published, storage, rows, data_docs, time.perf_counter() - started)
+    outputs = write_published_outputs(prepared.published, say)  # read-only, after the rename
+    return BuildResult(prepared.published, storage, rows, data_docs,
+                       time.perf_counter() - started, outputs.report, outputs.parquet)  # fmt: skip
 
 
 def quarantine_staged(prepared: Prepared, error: BaseException, say: Say) -> None:

@@ -26,12 +26,14 @@ def published_warehouse(context: dg.AssetExecutionContext, writer: WarehouseWrit
     prepared = writer.prepared
     if prepared is None:
         raise dg.Failure("the landing_ingest step did not prepare a build copy in this run")
-    result = publish_build(prepared, data_docs_index(), time.perf_counter())
+    result = publish_build(prepared, data_docs_index(), time.perf_counter(), context.log.info)
     context.log.info(f"Published {result.published}")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(result.published)),
             "data_docs": dg.MetadataValue.path(str(result.data_docs)),
+            "picture_report": dg.MetadataValue.path(str(result.report)),
+            "parquet": dg.MetadataValue.path(str(result.parquet)),
             "storage_version": result.storage_version,
             "landing_files_loaded": [r.original_name for _, r in prepared.staged],
             **{f"rows {name}": dg.MetadataValue.int(n) for name, n in result.rows.items()},

@@ -1,0 +1,307 @@
+"""What a publish writes for readers beside the warehouse, and the docs: the picture report (also
+in a real headless chromium), the Parquet export and its manifest, `wwc docs`, and the example
+analyst queries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bi_tools import CHROMIUM_FLAGS, CLIENTS, PLAYWRIGHT_CORE, chromium, node_json, npm_install
+from conftest import PROJECT_ROOT, WWC, Built
+from wwc import parquet_export
+from wwc.parquet_export import export_parquet, read_manifest
+from wwc.picture_report import CHARTS, render, write_picture_report
+
+QUERIES = sorted((PROJECT_ROOT / "examples" / "queries").glob("*.sql"))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _figure(page: str, chart: str) -> str:
+    match = re.search(rf'<figure data-chart="{chart}".*?</figure>', page, re.S)
+    assert match, chart
+    return match.group(0)
+
+
+# --- the picture report ------------------------------------------------------------------------
+
+
+def test_build_prints_the_report_and_parquet_paths(built: Built) -> None:
+    out = built.run.stdout
+    report = built.path.parent / "wwc_report.html"
+    assert f"Picture report (HTML, opens offline): {report}" in out
+    assert "Parquet export (one file per mart and report, manifest.json): " in out
+    assert f"{built.path.parent / 'parquet'}\n" in out
+    assert report.is_file()
+
+
+def test_picture_report_is_self_contained(built: Built) -> None:
+    page = (built.path.parent / "wwc_report.html").read_text()
+    assert not re.search(r"<(script|link|img|iframe|object|embed)\b", page, re.I)
+    assert "@import" not in page and "url(" not in page
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", page))
+    assert urls == {"http://www.w3.org/2000/svg"}  # the SVG namespace, never fetched
+    for chart in CHARTS:
+        assert "<svg" in _figure(page, chart)
+
+
+def test_picture_report_shows_the_published_report_figures(built: Built) -> None:
+    page = (built.path.parent / "wwc_report.html").read_text()
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        changes = con.execute(
+            "select practice_area, change_in_share_met "
+            "from reports.rpt_practice_area_change_between_assessments"
+        ).fetchall()
+        most, least = con.execute(
+            "select arg_min(criterion_code, rank_most_met), arg_min(criterion_code, rank_least_met)"
+            " from reports.rpt_criterion_prevalence where is_all_years"
+        ).fetchone()
+        totals = con.execute(
+            "select certification_cohort, total_certified "
+            "from reports.rpt_certification_levels_by_year"
+        ).fetchall()
+        small_bands = con.execute(
+            "select distinct population_band from reports.rpt_achievement_by_population_band "
+            "where is_small_group"
+        ).fetchall()
+    change = _figure(page, "practice-area-change")
+    for area, delta in changes:
+        assert f"{area.replace('&', '&amp;')}</td>" in change
+        assert f"{delta * 100:+.1f} pts" in change
+    prevalence = _figure(page, "criterion-prevalence")
+    assert f"{most} " in prevalence and f"{least} " in prevalence
+    levels = _figure(page, "certification-levels-by-year")
+    for cohort, total in totals:
+        assert f">{cohort}<" in levels and f">{total} certified<" in levels
+    population = _figure(page, "achievement-by-population-band")
+    for (band,) in small_bands:
+        assert f"{band} (" in population and "too few to compare" in population
+
+
+def test_picture_report_draws_what_the_report_tables_hold(built: Built, tmp_path: Path) -> None:
+    """Change a published report table: the chart follows it (nothing is recomputed)."""
+    copy = tmp_path / "wwc.duckdb"
+    shutil.copyfile(built.path, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "update reports.rpt_certification_levels_by_year set total_certified = 999 "
+            "where certification_cohort = (select max(certification_cohort) "
+            "from reports.rpt_certification_levels_by_year)"
+        )
+    page = write_picture_report(copy).read_text()
+    assert ">999 certified<" in _figure(page, "certification-levels-by-year")
+
+
+def test_picture_report_with_empty_reports_still_renders_every_chart() -> None:
+    empty = {k: [] for k in ("change", "prevalence", "government", "population", "levels",
+                             "mastery")}  # fmt: skip
+    page = render(empty, Path("/data/wwc.duckdb"))
+    for chart in CHARTS:
+        assert 'data-empty="true"' in _figure(page, chart)
+
+
+# --- the Parquet export ------------------------------------------------------------------------
+
+
+def test_parquet_export_has_every_mart_and_report_with_counts_and_checksums(built: Built) -> None:
+    folder = built.path.parent / "parquet"
+    assert folder.is_symlink() and folder.resolve().parent == built.path.parent
+    manifest = read_manifest(folder)
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        relations = {
+            f"{s}.{t}"
+            for s, t in con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema in ('marts', 'reports')"
+            ).fetchall()
+        }
+        listed = {f["relation"]: f for f in manifest["files"]}
+        assert set(listed) == relations
+        assert sorted(p.name for p in folder.glob("*.parquet")) == sorted(
+            f["file"] for f in manifest["files"]
+        )
+        for relation, entry in listed.items():
+            path = folder / entry["file"]
+            assert entry["file"] == f"{relation}.parquet"
+            assert _sha256(path) == entry["sha256"]
+            assert path.stat().st_size == entry["bytes"]
+            rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            assert entry["rows"] == rows
+            assert con.execute(f"select count(*) from '{path}'").fetchone()[0] == rows
+            assert entry["comment"] and all(c["comment"] for c in entry["columns"])
+    assert manifest["warehouse"] == str(built.path)
+
+
+def test_parquet_export_swaps_whole_exports_and_keeps_the_previous_one(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copyfile(built.path, warehouse)
+    link = export_parquet(warehouse)
+    first = link.resolve()
+    second = export_parquet(warehouse).resolve()
+    assert second != first and first.is_dir()  # readers still in the old one can finish it
+    assert read_manifest(first)["files"] == read_manifest(second)["files"]
+
+    def broken(published: Path, target: Path) -> dict:
+        (target / "marts.dim_cities.parquet").write_bytes(b"PAR1 half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(parquet_export, "_write_export", broken)
+    with pytest.raises(OSError, match="disk full"):
+        export_parquet(warehouse)
+    assert link.resolve() == second  # a failed export is never visible
+    monkeypatch.undo()
+
+    third = export_parquet(warehouse).resolve()
+    assert not first.exists() and second.is_dir()
+    hidden = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".parquet"))
+    assert hidden == sorted([second.name, third.name])
+
+
+# --- wwc docs ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def docs(built: Built, tmp_path_factory: pytest.TempPathFactory):
+    """`wwc docs --serve --port 0` on a copy of the published warehouse; yields (folder, url)."""
+    warehouse = tmp_path_factory.mktemp("docs") / "wwc.duckdb"
+    shutil.copyfile(built.path, warehouse)
+    before = _sha256(warehouse)
+    server = subprocess.Popen(
+        [WWC, "docs", "--serve", "--port", "0"],
+        env=dict(os.environ, WWC_WAREHOUSE=str(warehouse)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        for line in server.stdout:
+            lines.append(line)
+            match = re.search(r"Serving the docs at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                break
+        else:
+            pytest.fail("wwc docs did not serve:\n" + "".join(lines[-40:]))
+        assert _sha256(warehouse) == before  # documented a copy, not the published file
+        folder = warehouse.parent / "docs"
+        assert f"dbt docs (one self-contained page, opens offline): {folder / 'index.html'}" in (
+            "".join(lines)
+        )
+        yield folder, match.group(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_docs_are_served_locally_and_describe_every_mart_and_report_column(docs) -> None:
+    folder, url = docs
+    with urllib.request.urlopen(url, timeout=10) as response:
+        page = response.read().decode()
+    assert response.status == 200 and "dbt" in page
+    assert page == (folder / "index.html").read_text()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    catalog = json.loads((folder / "catalog.json").read_text())
+    assert manifest["metadata"]["send_anonymous_usage_stats"] is False  # no tracking request
+    public = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["schema"] in ("marts", "reports")
+    }
+    assert len(public) == 13
+    for uid, node in public.items():
+        assert node["description"].strip(), uid
+        in_database = set(catalog["nodes"][uid]["columns"])
+        described = {name for name, c in node["columns"].items() if c["description"].strip()}
+        assert in_database and in_database <= described, (uid, in_database - described)
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser(built: Built, docs, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The picture report and a docs page in Debian's chromium, headless and offline."""
+    root = tmp_path_factory.mktemp("browser")
+    modules = npm_install(root / "playwright", PLAYWRIGHT_CORE)
+    report = str(built.path.parent / "wwc_report.html")
+    docs_page = (docs[0] / "index.html").as_uri() + "#!/model/model.wwc.dim_cities"
+    return node_json(
+        str(CLIENTS / "browser_check.mjs"), str(modules), chromium(), str(root / "profile"),
+        str(root), json.dumps(CHROMIUM_FLAGS), report, docs_page, timeout=180,
+    ) | {"report": report, "docs": docs_page}  # fmt: skip
+
+
+def test_report_loads_in_chromium_offline_with_every_chart(browser: dict, built: Built) -> None:
+    seen = browser[browser["report"]]
+    assert seen["requests"] == []
+    assert seen["consoleErrors"] == [] and seen["pageErrors"] == []
+    assert seen["title"] == "WWC Certification: the picture report"
+    charts = {c["chart"]: c for c in seen["charts"]}
+    assert list(charts) == list(CHARTS)
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        n = {
+            t: con.execute(f"select count(*) from reports.{t}").fetchone()[0]
+            for t in (
+                "rpt_practice_area_change_between_assessments",
+                "rpt_achievement_by_form_of_government",
+                "rpt_achievement_by_population_band",
+            )
+        }
+    for chart in charts.values():
+        assert not chart["empty"] and chart["svgs"] == 1
+        assert chart["width"] > 400 and chart["height"] > 150, chart
+    # One bar or dot per figure of the report, each with its 95% whiskers.
+    assert (
+        charts["practice-area-change"]["marks"]
+        == 2 * n["rpt_practice_area_change_between_assessments"]
+    )
+    assert charts["practice-area-change"]["whiskers"] == charts["practice-area-change"]["marks"]
+    assert charts["criterion-prevalence"]["marks"] == 20
+    government = charts["achievement-by-form-of-government"]
+    assert (
+        government["marks"] == government["whiskers"] == n["rpt_achievement_by_form_of_government"]
+    )
+    population = charts["achievement-by-population-band"]
+    assert population["marks"] == population["whiskers"] == n["rpt_achievement_by_population_band"]
+    assert charts["certification-levels-by-year"]["marks"] >= 3
+    assert "What distinguishes cities that master" in seen["text"]
+
+
+def test_docs_open_offline_in_chromium_with_column_descriptions(browser: dict) -> None:
+    """dbt's docs page needs nothing from the network. Its own quirks stay: unrendered icon
+    templates (`{{ getIcon(...) }}`) and a favicon it asks for as relative files, which the
+    browser refuses or does not find; both are local and harmless."""
+    seen = browser[browser["docs"]]
+    assert all(u.startswith("file://") for u in seen["requests"]), seen["requests"][:5]
+    quirks = ("getIcon", "favicon")
+    assert not [u for u in seen["requests"] if not any(q in u for q in quirks)]
+    assert seen["pageErrors"] == []
+    unexpected = [e for e in seen["consoleErrors"]
+                  if not any(q in e for q in quirks) and "ERR_FILE_NOT_FOUND" not in e]  # fmt: skip
+    assert unexpected == []
+    assert "dim_cities" in seen["text"]
+    assert "Population band: under 50k" in seen["text"]  # a column description
+
+
+# --- example analyst queries -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.stem for q in QUERIES])
+def test_example_query_runs_read_only(query: Path, built: Built) -> None:
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        rows = con.execute(query.read_text()).fetchall()
+    assert rows, query.name
