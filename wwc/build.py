@@ -22,22 +22,25 @@ from wwc.publish import writer_lock
 from wwc.settings import SEEDS_DIR, warehouse_path
 
 
-def finish(prepared: Prepared, say: Say, started: float) -> BuildResult:
+def finish(prepared: Prepared, say: Say, started: float, full_refresh: bool = False) -> BuildResult:
     """Stages 2-4 for the command line: dbt build, the marts' gates, publish."""
     say("Running dbt build (models, contracts, unit and data tests)")
-    code = run_dbt(dbt_build_args(prepared, say), prepared.build_file)
+    args = dbt_build_args(prepared, say) + (["--full-refresh"] if full_refresh else [])
+    code = run_dbt(args, prepared.build_file)
     if code != 0:
         raise BuildError(f"dbt build failed (exit {code}); see the errors above. "
                          f"{unchanged(prepared)}")  # fmt: skip
     return publish_build(prepared, validate(prepared, say), started, say)
 
 
-def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> BuildResult:
+def build(seeds_dir: Path = SEEDS_DIR, say: Say = print, full_refresh: bool = False) -> BuildResult:
+    """A full rebuild: a new build file from the seeds plus every accepted landing file."""
     started = time.perf_counter()
     published = warehouse_path()
     published.parent.mkdir(parents=True, exist_ok=True)
     with writer_lock(published):
         try:
-            return finish(prepare(seeds_dir, say, with_landing=False), say, started)
+            prepared = prepare(seeds_dir, say, with_landing=False)
+            return finish(prepared, say, started, full_refresh)
         finally:
             remove_build_copy(published)

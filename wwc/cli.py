@@ -37,7 +37,7 @@ def _print_published(result: BuildResult) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    _print_published(build(seeds_dir=args.seeds.resolve()))
+    _print_published(build(seeds_dir=args.seeds.resolve(), full_refresh=args.full_refresh))
     return 0
 
 
@@ -100,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         default=SEEDS_DIR,
         help="folder with cities/criteria/assessments/criterion_results CSVs "
         "(default: the project's synthetic history in seeds/)",
+    )
+    p_build.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="also pass --full-refresh to dbt (a build always starts from a new file anyway)",
     )
     p_build.set_defaults(run=_build)
 

@@ -42,7 +42,7 @@ from wwc.publish import PublishError, inspect_build, publish
 from wwc.published_outputs import write_published_outputs
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.validate import ValidationUnavailable, open_context
-from wwc.raw_loader import assemble_raw, load_landing_file, record_load_log
+from wwc.raw_loader import assemble_raw, load_landing_file, record_load_log, seeds_fingerprint
 from wwc.settings import (
     STORAGE_COMPATIBILITY_VERSION,
     accepted_dir,
@@ -144,8 +144,30 @@ def _check_new_files(
     data_docs_index()
 
 
-def prepare(seeds_dir: Path, say: Say, with_landing: bool) -> Prepared:
-    """Stage 1. The caller holds the writer lock."""
+def _published_is_current(published: Path, seeds_dir: Path) -> bool:
+    """True if the published file holds exactly the current seeds and accepted files, so a
+    refresh may start from a copy of it (it may not after a crash between storing accepted
+    files and publishing, or after the seeds changed)."""
+    if not published.is_file():
+        return False
+    try:
+        with duckdb.connect(str(published), read_only=True) as con:
+            built_from = con.execute("select seeds_fingerprint from raw.build_info").fetchone()
+            accepted_sql = "select stored_as from raw.load_log where outcome = 'accepted'"
+            loaded = {row[0] for row in con.execute(accepted_sql).fetchall()}
+    except duckdb.Error:
+        return False
+    accepted = {record.stored_as for record, _ in accepted_files(accepted_dir())}
+    return built_from == (seeds_fingerprint(seeds_dir),) and loaded == accepted
+
+
+def prepare(seeds_dir: Path, say: Say, with_landing: bool, always_build: bool = True) -> Prepared:
+    """Stage 1. The caller holds the writer lock.
+
+    with_landing: check the new files in landing. always_build: prepare a build copy even when
+    no new file arrived (a full build). A refresh with new files and a current published file
+    starts from a copy of it, so dbt's incremental models only touch what the files changed.
+    """
     published = warehouse_path()
     published.parent.mkdir(parents=True, exist_ok=True)
     files: list[LandingFile] = []
@@ -156,21 +178,29 @@ def prepare(seeds_dir: Path, say: Say, with_landing: bool) -> Prepared:
         files, waiting = discover(landing, settle_seconds())
         for name in waiting:
             say(f"Left for the next run (still being written or a temporary name): {name}")
+    build_file = build_dir(published) / published.name
+    earlier = len(accepted_files(accepted_dir()))
+    prepared = Prepared(published, build_file, seeds_dir, {}, earlier, waiting=waiting,
+                        new_files_seen=bool(files))  # fmt: skip
+    if not (files or always_build):
+        return prepared
     remove_build_copy(published)  # left over by a killed build
     build_dir(published).mkdir(parents=True)
-    build_file = build_dir(published) / published.name
-    say(f"Loading raw files from {seeds_dir} and {accepted_dir()} into a build copy")
-    # The storage version is fixed when the file is created: readers from DuckDB 1.4 must open it.
-    config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
-    with duckdb.connect(str(build_file), config=config) as con:
-        counts = assemble_raw(con, seeds_dir, accepted_dir(), quarantine_dir())
-        prepared = Prepared(published, build_file, seeds_dir, counts,
-                            len(accepted_files(accepted_dir())), waiting=waiting,
-                            new_files_seen=bool(files))  # fmt: skip
-        for table, n in counts.items():
+    if files and not always_build and _published_is_current(published, seeds_dir):
+        say(f"Refreshing incrementally, from a copy of {published}")
+        shutil.copyfile(published, build_file)
+        con = duckdb.connect(str(build_file))
+    else:
+        say(f"Loading raw files from {seeds_dir} and {accepted_dir()} into a build copy")
+        # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.
+        config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
+        con = duckdb.connect(str(build_file), config=config)
+        prepared.raw_counts = assemble_raw(con, seeds_dir, accepted_dir(), quarantine_dir())
+        for table, n in prepared.raw_counts.items():
             say(f"  raw.{table}: {n} rows from the seeds")
-        if prepared.earlier_landing_files:
-            say(f"  and {prepared.earlier_landing_files} accepted landing file(s)")
+        if earlier:
+            say(f"  and {earlier} accepted landing file(s)")
+    with con:
         if files:
             _check_new_files(prepared, con, files, say)
             record_load_log(con, all_records(accepted_dir(), quarantine_dir())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -128,6 +129,15 @@ def load_landing_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -
     con.execute("drop table landing_rows")
 
 
+def seeds_fingerprint(seeds_dir: Path) -> str:
+    """Identifies the seed files a build used (path, size, modification time)."""
+    digest = hashlib.sha256(str(seeds_dir.resolve()).encode())
+    for entity in ENTITIES:
+        stat = (seeds_dir / f"{entity}.csv").stat()
+        digest.update(f"{entity}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
 def assemble_raw(
     con: duckdb.DuckDBPyConnection, seeds_dir: Path, accepted: Path, quarantine: Path
 ) -> dict[str, int]:
@@ -137,4 +147,6 @@ def assemble_raw(
     for record, path in accepted_files(accepted):
         load_landing_file(con, path, record.stored_as)
     record_load_log(con, all_records(accepted, quarantine))
+    con.execute(f"create or replace table {RAW_SCHEMA}.build_info as select ? as seeds_fingerprint",
+                [seeds_fingerprint(seeds_dir)])  # fmt: skip
     return counts

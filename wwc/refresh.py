@@ -36,7 +36,7 @@ def refresh(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> RefreshResult:
     published.parent.mkdir(parents=True, exist_ok=True)
     with writer_lock(published):
         try:
-            prepared = prepare(seeds_dir, say, with_landing=True)
+            prepared = prepare(seeds_dir, say, with_landing=True, always_build=False)
             result = RefreshResult(refused=prepared.refused, waiting=prepared.waiting)
             if not prepared.new_files_seen:
                 say(f"Nothing new in {landing_dir()}; the published warehouse is unchanged.")

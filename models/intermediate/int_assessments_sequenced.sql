@@ -34,5 +34,6 @@ select
     ) as integer) as assessment_number,
     min(case when is_current_standard then assessment_year end)
         over (partition by city_id) as entry_cohort,
-    certification_level
+    certification_level,
+    loaded_at
 from dated

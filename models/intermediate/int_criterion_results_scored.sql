@@ -18,6 +18,7 @@ with_prerequisite as (
         criteria.prerequisite_criterion_id,
         results.status as reported_status,
         results.is_reported_met,
+        results.loaded_at,
         case
             when criteria.prerequisite_criterion_id is null then true
             else coalesce(prerequisite.is_reported_met, false)
@@ -38,5 +39,6 @@ select
     prerequisite_criterion_id,
     reported_status,
     is_reported_met and is_prerequisite_satisfied as is_met,
-    is_reported_met and not is_prerequisite_satisfied as is_voided_by_prerequisite
+    is_reported_met and not is_prerequisite_satisfied as is_voided_by_prerequisite,
+    loaded_at
 from with_prerequisite

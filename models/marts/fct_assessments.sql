@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='assessment_id',
+    on_schema_change='fail'
+) }}
+
 with assessments as (
     select * from {{ ref('int_assessments_sequenced') }}
 ),
@@ -8,7 +15,8 @@ scores as (
         cast(sum(case when is_met then 1 else 0 end) as integer) as criteria_met,
         cast(count(*) as integer) as criteria_total,
         cast(sum(case when is_voided_by_prerequisite then 1 else 0 end) as integer)
-            as criteria_voided_by_prerequisite
+            as criteria_voided_by_prerequisite,
+        max(loaded_at) as loaded_at
     from {{ ref('int_criterion_results_scored') }}
     group by assessment_id
 ),
@@ -19,7 +27,9 @@ scored as (
         coalesce(scores.criteria_met, 0) as criteria_met,
         coalesce(scores.criteria_total, 0) as criteria_total,
         coalesce(scores.criteria_voided_by_prerequisite, 0) as criteria_voided_by_prerequisite,
-        cast(scores.criteria_met as double) / nullif(scores.criteria_total, 0) as share_met
+        cast(scores.criteria_met as double) / nullif(scores.criteria_total, 0) as share_met,
+        greatest(assessments.loaded_at, coalesce(scores.loaded_at, assessments.loaded_at))
+            as source_loaded_at
     from assessments
     left join scores
         on assessments.assessment_id = scores.assessment_id
@@ -39,5 +49,9 @@ select
     criteria_voided_by_prerequisite,
     share_met,
     certification_level,
-    {{ certification_level_for_share('share_met', 'standard_version') }} as certification_level_by_share
+    {{ certification_level_for_share('share_met', 'standard_version') }} as certification_level_by_share,
+    source_loaded_at as loaded_at
 from scored
+{% if is_incremental() %}
+where assessment_id in ({{ assessments_to_refresh() }})
+{% endif %}

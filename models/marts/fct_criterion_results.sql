@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='assessment_id',
+    on_schema_change='fail'
+) }}
+
 with results as (
     select * from {{ ref('int_criterion_results_scored') }}
 ),
@@ -17,7 +24,11 @@ select
     results.reported_status,
     results.is_voided_by_prerequisite,
     assessments.assessment_number,
-    assessments.is_current_standard
+    assessments.is_current_standard,
+    greatest(results.loaded_at, assessments.loaded_at) as loaded_at
 from results
 inner join assessments
     on results.assessment_id = assessments.assessment_id
+{% if is_incremental() %}
+where results.assessment_id in ({{ assessments_to_refresh() }})
+{% endif %}

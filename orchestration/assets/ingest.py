@@ -37,7 +37,9 @@ class IngestConfig(dg.Config):
 def landing_ingest(context: dg.AssetExecutionContext, config: IngestConfig,
                    writer: WarehouseWriter):  # fmt: skip
     """The same code as `wwc refresh`'s first stage: quarantines what fails, with its reasons."""
-    prepared = prepare(writer.seeds_dir_path, context.log.info, with_landing=True)
+    prepared = prepare(
+        writer.seeds_dir_path, context.log.info, with_landing=True, always_build=config.full_build
+    )
     writer.remember(prepared)
     refused = {r.original_name: r.reasons for r in prepared.refused}
     yield dg.AssetCheckResult(

@@ -7,5 +7,6 @@ select
     city_id,
     submitted_date,
     standard_version,
-    lower(trim(certification_level)) as certification_level
+    lower(trim(certification_level)) as certification_level,
+    cast(_loaded_at as timestamp) as loaded_at
 from source

@@ -6,5 +6,6 @@ select
     assessment_id,
     criterion_id,
     lower(trim(status)) as status,
-    lower(trim(status)) = 'met' as is_reported_met
+    lower(trim(status)) = 'met' as is_reported_met,
+    cast(_loaded_at as timestamp) as loaded_at
 from source
