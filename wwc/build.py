@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from wwc.dbt_runner import run_dbt
+from wwc.dbt_runner import dbt_run_seconds, run_dbt
 from wwc.pipeline import (
     BuildError,
     BuildResult,
@@ -26,7 +26,12 @@ def finish(prepared: Prepared, say: Say, started: float, full_refresh: bool = Fa
     """Stages 2-4 for the command line: dbt build, the marts' gates, publish."""
     say("Running dbt build (models, contracts, unit and data tests)")
     args = dbt_build_args(prepared, say) + (["--full-refresh"] if full_refresh else [])
+    dbt_started = time.perf_counter()
     code = run_dbt(args, prepared.build_file)
+    wall = time.perf_counter() - dbt_started
+    running = dbt_run_seconds()
+    prepared.stages["dbt_startup_and_parse"] = wall - running
+    prepared.stages["dbt_build"] = running
     if code != 0:
         raise BuildError(f"dbt build failed (exit {code}); see the errors above. "
                          f"{unchanged(prepared)}")  # fmt: skip

@@ -29,6 +29,7 @@ def _print_published(result: BuildResult) -> None:
     width = max(len(name) for name in result.rows)
     for name, count in result.rows.items():
         print(f"  {name:<{width}}  {count:>8}")
+    print("Stage timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items()))
     print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
     print(f"Picture report (HTML, opens offline): {result.report}")
     print(f"Parquet export (one file per mart and report, manifest.json): {result.parquet}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -32,3 +33,12 @@ def run_dbt(args: list[str], database_file: Path) -> int:
         str(PROJECT_ROOT),
     ]
     return subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False).returncode
+
+
+def dbt_run_seconds() -> float:
+    """Execution time of the last dbt run (run_results.json), without start-up and parsing."""
+    try:
+        results = json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())
+    except (OSError, ValueError):
+        return 0.0
+    return float(results.get("elapsed_time") or 0.0)

@@ -72,6 +72,7 @@ class Prepared:
     refused: list[Record] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     new_files_seen: bool = False
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
 
     @property
     def with_landing_files(self) -> bool:
@@ -87,6 +88,7 @@ class BuildResult:
     seconds: float
     report: Path  # the picture report (HTML)
     parquet: Path  # the Parquet export folder
+    stages: dict[str, float]  # seconds per stage
 
 
 def build_dir(published: Path) -> Path:
@@ -168,6 +170,7 @@ def prepare(seeds_dir: Path, say: Say, with_landing: bool, always_build: bool = 
     no new file arrived (a full build). A refresh with new files and a current published file
     starts from a copy of it, so dbt's incremental models only touch what the files changed.
     """
+    started = time.perf_counter()
     published = warehouse_path()
     published.parent.mkdir(parents=True, exist_ok=True)
     files: list[LandingFile] = []
@@ -205,6 +208,7 @@ def prepare(seeds_dir: Path, say: Say, with_landing: bool, always_build: bool = 
             _check_new_files(prepared, con, files, say)
             record_load_log(con, all_records(accepted_dir(), quarantine_dir())
                             + [r for _, r in prepared.staged])  # fmt: skip
+    prepared.stages["prepare"] = time.perf_counter() - started
     return prepared
 
 
@@ -227,6 +231,7 @@ def unchanged(prepared: Prepared) -> str:
 def validate(prepared: Prepared, say: Say) -> Path:
     """Stage 3: the marts' Great Expectations suites; returns the Data Docs index."""
     say("Validating the marts with Great Expectations")
+    started = time.perf_counter()
     try:
         problems, docs = validate_marts(prepared.build_file)
     except ValidationUnavailable as exc:
@@ -234,6 +239,7 @@ def validate(prepared: Prepared, say: Say) -> Path:
     if problems:
         raise BuildError("the marts failed their Great Expectations suites:\n  "
                          + "\n  ".join(problems) + f"\n{unchanged(prepared)}")  # fmt: skip
+    prepared.stages["quality_gates"] = time.perf_counter() - started
     return docs
 
 
@@ -244,6 +250,7 @@ def publish_build(prepared: Prepared, data_docs: Path, started: float, say: Say)
     Files move to accepted/ just before the rename: if the process dies in between, the next
     build replays them, so nothing is lost and nothing is loaded twice.
     """
+    stage_started = time.perf_counter()
     try:
         storage, rows = inspect_build(prepared.build_file)
         for file, record in prepared.staged:
@@ -251,9 +258,13 @@ def publish_build(prepared: Prepared, data_docs: Path, started: float, say: Say)
         publish(prepared.build_file, prepared.published)
     except PublishError as exc:
         raise BuildError(f"{exc}. {unchanged(prepared)}") from exc
+    prepared.stages["publish"] = time.perf_counter() - stage_started
+    stage_started = time.perf_counter()
     outputs = write_published_outputs(prepared.published, say)  # read-only, after the rename
+    prepared.stages["outputs"] = time.perf_counter() - stage_started
     return BuildResult(prepared.published, storage, rows, data_docs,
-                       time.perf_counter() - started, outputs.report, outputs.parquet)  # fmt: skip
+                       time.perf_counter() - started, outputs.report, outputs.parquet,
+                       dict(prepared.stages))  # fmt: skip
 
 
 def quarantine_staged(prepared: Prepared, error: BaseException, say: Say) -> None:

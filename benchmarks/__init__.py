@@ -1,0 +1,1 @@
+"""Benchmarks of the warehouse (see benchmarks/README.md)."""
