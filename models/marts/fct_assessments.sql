@@ -5,11 +5,14 @@
     on_schema_change='fail'
 ) }}
 
+-- depends_on: {{ ref('int_criterion_results_scored') }} (used by assessments_to_refresh)
+
 with assessments as (
     select * from {{ ref('int_assessments_sequenced') }}
 ),
 
 scores as (
+    -- From the fact, not the intermediate view: the prerequisite rule is evaluated once.
     select
         assessment_id,
         cast(sum(case when is_met then 1 else 0 end) as integer) as criteria_met,
@@ -17,7 +20,10 @@ scores as (
         cast(sum(case when is_voided_by_prerequisite then 1 else 0 end) as integer)
             as criteria_voided_by_prerequisite,
         max(loaded_at) as loaded_at
-    from {{ ref('int_criterion_results_scored') }}
+    from {{ ref('fct_criterion_results') }}
+    {% if is_incremental() %}
+    where assessment_id in ({{ assessments_to_refresh() }})
+    {% endif %}
     group by assessment_id
 ),
 
