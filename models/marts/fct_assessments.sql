@@ -19,7 +19,7 @@ scored as (
         coalesce(scores.criteria_met, 0) as criteria_met,
         coalesce(scores.criteria_total, 0) as criteria_total,
         coalesce(scores.criteria_voided_by_prerequisite, 0) as criteria_voided_by_prerequisite,
-        cast(scores.criteria_met as double) / nullif(scores.criteria_total, 0) as share_met
+        cast(scores.criteria_met as {{ type_double() }}) / nullif(scores.criteria_total, 0) as share_met
     from assessments
     left join scores
         on assessments.assessment_id = scores.assessment_id
