@@ -22,17 +22,39 @@ def _print_published(result: BuildResult) -> None:
         f"\nBuilt and published in {result.seconds:.1f} s "
         f"(DuckDB storage {result.storage_version}: readable by DuckDB 1.4.0 and later)"
     )
-    print("Rows per mart and report:")
-    width = max(len(name) for name in result.rows)
-    for name, count in result.rows.items():
-        print(f"  {name:<{width}}  {count:>8}")
+    _print_rows(result.rows)
     print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
     print(f"Query it read-only: duckdb -readonly {result.published}")
     print(f"Published warehouse: {result.published}")
 
 
+def _print_rows(rows: dict[str, int]) -> None:
+    print("Rows per mart and report:")
+    width = max(len(name) for name in rows)
+    for name, count in rows.items():
+        print(f"  {name:<{width}}  {count:>8}")
+
+
 def _build(args: argparse.Namespace) -> int:
-    _print_published(build(seeds_dir=args.seeds.resolve()))
+    seeds = args.seeds.resolve()
+    if args.target == "postgres":
+        from wwc.targets import postgres
+
+        result = postgres.build(seeds_dir=seeds)
+        print(f"\nBuilt on PostgreSQL in {result.seconds:.1f} s")
+        _print_rows(result.rows)
+        print(f"Read-only role for BI users: {result.reader_role} (marts, reports; not raw)")
+        print(f"Built on: {result.settings.describe()}")
+        return 0
+    if args.target == "spark":
+        from wwc.targets import spark
+
+        result = spark.build(seeds_dir=seeds)
+        print(f"\nBuilt on Spark in {result.seconds:.1f} s")
+        _print_rows(result.rows)
+        print(f"Spark warehouse: {result.warehouse}")
+        return 0
+    _print_published(build(seeds_dir=seeds))
     return 0
 
 
@@ -86,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
         default=SEEDS_DIR,
         help="folder with cities/criteria/assessments/criterion_results CSVs "
         "(default: the project's synthetic history in seeds/)",
+    )
+    p_build.add_argument(
+        "--target",
+        choices=["duckdb", "postgres", "spark"],
+        default="duckdb",
+        help="duckdb (default): build, gate and publish the DuckDB file; postgres: build on the "
+        "server PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE and grant the read-only role; "
+        "spark: build on a local Spark session (needs `uv sync --group spark`)",
     )
     p_build.set_defaults(run=_build)
 

@@ -176,12 +176,18 @@ def prepare(seeds_dir: Path, say: Say, with_landing: bool) -> Prepared:
 
 
 def dbt_build_args(prepared: Prepared, say: Say) -> list[str]:
-    """Stage 2's arguments. The calibration tests check the published figures of the synthetic
-    history, so they run only on the generator's unchanged seeds with no landing file on top."""
-    if not is_synthetic_history(prepared.seeds_dir):
+    """Stage 2's arguments (see `build_args`)."""
+    return build_args(prepared.seeds_dir, prepared.with_landing_files, say)
+
+
+def build_args(seeds_dir: Path, with_landing_files: bool, say: Say) -> list[str]:
+    """`dbt build`'s arguments, on every target. The calibration tests check the published
+    figures of the synthetic history, so they run only on the generator's unchanged seeds with
+    no landing file on top."""
+    if not is_synthetic_history(seeds_dir):
         say("The seeds are not the generator's unchanged files: skipping calibration tests")
         return ["build", "--exclude", "tag:calibration"]
-    if prepared.with_landing_files:
+    if with_landing_files:
         say("Landing files are loaded on top of the synthetic history: skipping calibration tests")
         return ["build", "--exclude", "tag:calibration"]
     return ["build"]
