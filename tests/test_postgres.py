@@ -4,7 +4,6 @@ a read-only role that reads marts and reports and nothing else."""
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 
 from conftest import WWC, Built, Run
 from pg_server import Server, throwaway_server
+from warehouse_compare import assert_same_relation, same_type
 
 pytestmark = pytest.mark.postgres
 
@@ -23,7 +23,6 @@ DATABASE = "wwc"
 READER = "wwc_reader"
 ANALYST = "wwc_test_analyst"
 PUBLIC_SCHEMAS = ("marts", "reports")
-TOLERANCE = 1e-9
 
 
 @pytest.fixture(scope="module")
@@ -77,43 +76,6 @@ def relations_postgres(cur) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-# The same logical type as each engine names it in information_schema.
-TYPE_FAMILIES = {
-    "VARCHAR": "text",
-    "character varying": "text",
-    "text": "text",
-    "INTEGER": "integer",
-    "integer": "integer",
-    "BIGINT": "bigint",
-    "bigint": "bigint",
-    "DOUBLE": "double",
-    "double precision": "double",
-    "BOOLEAN": "boolean",
-    "boolean": "boolean",
-    "DATE": "date",
-    "date": "date",
-    "TIMESTAMP": "timestamp",
-    "timestamp without time zone": "timestamp",
-}
-
-
-def sort_key(row: tuple) -> tuple:
-    key = []
-    for value in row:
-        if isinstance(value, float):
-            value = round(value, 6)
-        key.append((value is None, "" if value is None else value))
-    return tuple(key)
-
-
-def values_equal(left: object, right: object) -> bool:
-    if isinstance(left, float) or isinstance(right, float):
-        if left is None or right is None:
-            return left is right
-        return math.isclose(float(left), float(right), rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-    return left == right
-
-
 def test_postgres_build_passes_every_dbt_test_and_contract(pg_built: Run) -> None:
     assert "Completed successfully" in pg_built.stdout
     assert " ERROR=0 " in pg_built.stdout and " SKIP=0 " in pg_built.stdout
@@ -138,21 +100,18 @@ def test_every_mart_and_report_equals_the_duckdb_build(
                 pg_columns = pg_relations[relation]
                 assert [c for c, _ in pg_columns] == [c for c, _ in duck_columns], relation
                 for (column, duck_kind), (_, pg_kind) in zip(duck_columns, pg_columns, strict=True):
-                    assert TYPE_FAMILIES[duck_kind] == TYPE_FAMILIES[pg_kind], (
+                    assert same_type(duck_kind, pg_kind), (
                         f"{relation}.{column}: DuckDB {duck_kind}, PostgreSQL {pg_kind}"
                     )
                 names = ", ".join(f'"{c}"' for c, _ in duck_columns)
-                duck_rows = sorted(duck.execute(f"select {names} from {relation}").fetchall(),
-                                   key=sort_key)  # fmt: skip
                 cur.execute(f"select {names} from {relation}")
-                pg_rows = sorted(cur.fetchall(), key=sort_key)
-                assert len(pg_rows) == len(duck_rows), relation
-                for duck_row, pg_row in zip(duck_rows, pg_rows, strict=True):
-                    for column, left, right in zip(duck_columns, duck_row, pg_row, strict=True):
-                        assert values_equal(left, right), (
-                            f"{relation}.{column[0]}: DuckDB {left!r}, PostgreSQL {right!r} "
-                            f"in {duck_row}"
-                        )
+                assert_same_relation(
+                    relation,
+                    [c for c, _ in duck_columns],
+                    duck.execute(f"select {names} from {relation}").fetchall(),
+                    cur.fetchall(),
+                    "PostgreSQL",
+                )
     finally:
         pg.close()
         duck.close()

@@ -232,9 +232,12 @@ select
         else 'negligible'
     end as effect_magnitude,
     compared.characteristic_group = 'share met at the latest assessment' as is_mastery_component,
+    -- Ranked on |effect size| to 12 decimals, so that equal sizes tie on every engine: the two
+    -- categories of a two-valued characteristic have the same |h|, which floating point gives
+    -- up to the last bit, and which bit differs from one engine to the next.
     cast(case when compared.effect_size is not null then rank() over (
         partition by case when compared.effect_size is null then 1 else 0 end
-        order by abs(compared.effect_size) desc
+        order by cast(abs(compared.effect_size) as decimal(20, 12)) desc
     ) end as integer) as rank_by_effect_size,
     cast(case
         when compared.effect_size is not null
@@ -247,7 +250,7 @@ select
                             then 1
                         else 0
                     end
-                order by abs(compared.effect_size) desc
+                order by cast(abs(compared.effect_size) as decimal(20, 12)) desc
             )
     end as integer) as rank_among_city_traits
 from compared
