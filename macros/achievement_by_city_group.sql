@@ -47,7 +47,7 @@ by_group as (
 by_area as (
     select
         practice_area,
-        cast(sum(case when is_met then 1 else 0 end) as double) / count(*) as share_met_all_groups
+        cast(sum(case when is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met_all_groups
     from results
     group by practice_area
 )
@@ -63,7 +63,7 @@ select
     cast(by_group.assessments as integer) as assessments,
     cast(by_group.criterion_results as integer) as criterion_results,
     cast(by_group.criteria_met as integer) as criteria_met,
-    cast(by_group.criteria_met as double) / by_group.criterion_results as share_met,
+    cast(by_group.criteria_met as {{ type_double() }}) / by_group.criterion_results as share_met,
     {{ wilson_lower('by_group.criteria_met', 'by_group.criterion_results') }} as share_met_lower_95,
     {{ wilson_upper('by_group.criteria_met', 'by_group.criterion_results') }} as share_met_upper_95,
     by_area.share_met_all_groups,

@@ -15,8 +15,8 @@
     {%- if bound not in ('lower', 'upper') -%}
         {{ exceptions.raise_compiler_error("wilson_interval: bound must be 'lower' or 'upper', got " ~ bound) }}
     {%- endif -%}
-    {%- set x = 'cast(' ~ successes ~ ' as double)' -%}
-    {%- set n = 'cast(' ~ trials ~ ' as double)' -%}
+    {%- set x = 'cast(' ~ successes ~ ' as ' ~ type_double() ~ ')' -%}
+    {%- set n = 'cast(' ~ trials ~ ' as ' ~ type_double() ~ ')' -%}
     {%- set sign = '-' if bound == 'lower' else '+' -%}
     case
         when {{ trials }} is null or {{ trials }} <= 0 then null

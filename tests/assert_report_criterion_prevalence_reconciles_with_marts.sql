@@ -47,7 +47,9 @@ row_problems as (
 ),
 
 extra_rows as (
-    select 'row count differs', null, null, count(*)
+    -- Typed nulls: PostgreSQL types a bare null in a CTE as text, which no union matches.
+    select 'row count differs', cast(null as {{ dbt.type_string() }}), cast(null as integer),
+        count(*)
     from prevalence
     having count(*) <> (select count(*) from expected_rows)
 ),
@@ -56,7 +58,7 @@ years_sum as (
     select
         'years do not add up to all years',
         by_year.criterion_id,
-        null,
+        cast(null as integer),
         sum(by_year.criteria_met)
     from prevalence as by_year
     inner join prevalence as all_years

@@ -48,7 +48,7 @@ having count(*) <> 3
     and (select min(masters_cities) from report) > 0
     and (select min(others_cities) from report) > 0
 union all
-select 'share of cities without Cohen''s h', characteristic
+select '{{ dbt.escape_single_quotes("share of cities without Cohen's h") }}', characteristic
 from report
 where statistic = 'share of cities'
     and masters_cities > 0

@@ -111,3 +111,14 @@ def write_large_landing(path: Path, assessments: int) -> int:
                                  criterion, "met" if (i + n) % 4 == 0 else "not met",
                                  *(city if i == 0 else [""] * 5)])  # fmt: skip
     return assessments * len(criteria)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `spark` (a ~2 min build on a local Spark session) run when asked for, with
+    `pytest -m spark` or WWC_TEST_SPARK=1 (as CI does), and are skipped otherwise."""
+    if os.environ.get("WWC_TEST_SPARK") == "1" or "spark" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="Spark build: run with `pytest -m spark` or WWC_TEST_SPARK=1")
+    for item in items:
+        if "spark" in item.keywords:
+            item.add_marker(skip)

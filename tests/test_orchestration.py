@@ -146,6 +146,9 @@ def test_daemon_and_code_server_load_a_dropped_file_and_quarantine_a_bad_one(
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    from wwc.dagster_service import init_instance
+
+    init_instance(home)  # as `wwc dagster` does: no race between the two processes' storages
     warehouse = tmp_path / "wh" / "wwc.duckdb"
     warehouse.parent.mkdir()
     shutil.copy2(built.path, warehouse)

@@ -25,10 +25,7 @@ def _print_published(result: BuildResult) -> None:
         f"\nBuilt and published in {result.seconds:.1f} s "
         f"(DuckDB storage {result.storage_version}: readable by DuckDB 1.4.0 and later)"
     )
-    print("Rows per mart and report:")
-    width = max(len(name) for name in result.rows)
-    for name, count in result.rows.items():
-        print(f"  {name:<{width}}  {count:>8}")
+    _print_rows(result.rows)
     print("Stage timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items()))
     print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
     print(f"Picture report (HTML, opens offline): {result.report}")
@@ -37,8 +34,33 @@ def _print_published(result: BuildResult) -> None:
     print(f"Published warehouse: {result.published}")
 
 
+def _print_rows(rows: dict[str, int]) -> None:
+    print("Rows per mart and report:")
+    width = max(len(name) for name in rows)
+    for name, count in rows.items():
+        print(f"  {name:<{width}}  {count:>8}")
+
+
 def _build(args: argparse.Namespace) -> int:
-    _print_published(build(seeds_dir=args.seeds.resolve(), full_refresh=args.full_refresh))
+    seeds = args.seeds.resolve()
+    if args.target == "postgres":
+        from wwc.targets import postgres
+
+        result = postgres.build(seeds_dir=seeds)
+        print(f"\nBuilt on PostgreSQL in {result.seconds:.1f} s")
+        _print_rows(result.rows)
+        print(f"Read-only role for BI users: {result.reader_role} (marts, reports; not raw)")
+        print(f"Built on: {result.settings.describe()}")
+        return 0
+    if args.target == "spark":
+        from wwc.targets import spark
+
+        result = spark.build(seeds_dir=seeds)
+        print(f"\nBuilt on Spark in {result.seconds:.1f} s")
+        _print_rows(result.rows)
+        print(f"Spark warehouse: {result.warehouse}")
+        return 0
+    _print_published(build(seeds_dir=seeds, full_refresh=args.full_refresh))
     return 0
 
 
@@ -106,6 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         "--full-refresh",
         action="store_true",
         help="also pass --full-refresh to dbt (a build always starts from a new file anyway)",
+    )
+    p_build.add_argument(
+        "--target",
+        choices=["duckdb", "postgres", "spark"],
+        default="duckdb",
+        help="duckdb (default): build, gate and publish the DuckDB file; postgres: build on the "
+        "server PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE and grant the read-only role; "
+        "spark: build on a local Spark session (needs `uv sync --group spark`)",
     )
     p_build.set_defaults(run=_build)
 

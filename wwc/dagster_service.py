@@ -30,11 +30,23 @@ def _pid_file() -> Path:
     return dagster_home() / "wwc-dagster.pid"
 
 
+def init_instance(home: Path) -> None:
+    """Create the instance's SQLite storages once, before the webserver (or code server) and the
+    daemon start: started together on a fresh DAGSTER_HOME, both create the schedule storage and
+    can stamp two alembic heads, after which no queued run ever launches."""
+    from dagster import DagsterInstance
+
+    with DagsterInstance.from_config(str(home)):
+        pass
+
+
 def prepare() -> Path:
-    """DAGSTER_HOME with the project's instance settings, and the dbt manifest parsed ahead."""
+    """DAGSTER_HOME with the project's instance settings and storages, and the dbt manifest
+    parsed ahead."""
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INSTANCE_SETTINGS, home / "dagster.yaml")
+    init_instance(home)
     if run_dbt(["parse", "--quiet"], home / "parse.duckdb") != 0:
         raise RuntimeError("dbt parse failed; the Dagster definitions need its manifest")
     return home

@@ -17,10 +17,15 @@ def dbt_executable() -> str:
     return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
 
 
-def run_dbt(args: list[str], database_file: Path) -> int:
-    """Run `dbt <args>` against database_file; return dbt's exit code."""
+def run_dbt(args: list[str], database_file: Path | None = None, target: str | None = None) -> int:
+    """Run `dbt <args>` against database_file (DuckDB) or another target of profiles.yml
+    (`postgres`, `spark`); return dbt's exit code.
+
+    Another target keeps its own target folder (`target/<name>`), so its manifest and partial
+    parse never replace the DuckDB ones Dagster reads from `target/`."""
     env = dict(os.environ)
-    env["WWC_BUILD_FILE"] = str(database_file)
+    if database_file is not None:
+        env["WWC_BUILD_FILE"] = str(database_file)
     env.setdefault("DO_NOT_TRACK", "1")
     if not sys.stdout.isatty():
         env.setdefault("DBT_USE_COLORS", "false")
@@ -32,6 +37,8 @@ def run_dbt(args: list[str], database_file: Path) -> int:
         "--profiles-dir",
         str(PROJECT_ROOT),
     ]
+    if target:
+        command += ["--target", target, "--target-path", str(PROJECT_ROOT / "target" / target)]
     return subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False).returncode
 
 

@@ -215,25 +215,30 @@ def prepare(seeds_dir: Path, say: Say, with_landing: bool, always_build: bool = 
 
 
 def dbt_build_args(prepared: Prepared, say: Say) -> list[str]:
-    """Stage 2's arguments.
-
-    The calibration tests check the published figures of the synthetic history, so they run
-    only on the generator's unchanged seeds with no landing file on top. An incremental refresh
-    skips the tests that scan every criterion result (tag results_grain): the landing suite
-    checked the new rows and the enforced primary key and not-null constraints hold for every
-    insert; every full build (nightly) runs them all.
-    """
-    excluded = []
-    if not is_synthetic_history(prepared.seeds_dir):
-        say("The seeds are not the generator's unchanged files: skipping calibration tests")
-        excluded.append("tag:calibration")
-    elif prepared.with_landing_files:
-        say("Landing files are loaded on top of the synthetic history: skipping calibration tests")
-        excluded.append("tag:calibration")
+    """Stage 2's arguments on DuckDB: `build_args`, and an incremental refresh skips the tests
+    that scan every criterion result (tag results_grain): the landing suite checked the new
+    rows and the enforced primary key and not-null constraints hold for every insert; every
+    full build (nightly) runs them all."""
+    args = build_args(prepared.seeds_dir, prepared.with_landing_files, say)
     if prepared.incremental:
         say("Incremental refresh: skipping the tests that scan every criterion result")
-        excluded.append("tag:results_grain,resource_type:test")
-    return ["build", "--exclude", *excluded] if excluded else ["build"]
+        # One --exclude with several selectors (build_args puts its own last).
+        args += [] if "--exclude" in args else ["--exclude"]
+        args.append("tag:results_grain,resource_type:test")
+    return args
+
+
+def build_args(seeds_dir: Path, with_landing_files: bool, say: Say) -> list[str]:
+    """`dbt build`'s arguments, on every target. The calibration tests check the published
+    figures of the synthetic history, so they run only on the generator's unchanged seeds with
+    no landing file on top."""
+    if not is_synthetic_history(seeds_dir):
+        say("The seeds are not the generator's unchanged files: skipping calibration tests")
+        return ["build", "--exclude", "tag:calibration"]
+    if with_landing_files:
+        say("Landing files are loaded on top of the synthetic history: skipping calibration tests")
+        return ["build", "--exclude", "tag:calibration"]
+    return ["build"]
 
 
 def unchanged(prepared: Prepared) -> str:

@@ -1,5 +1,6 @@
+{#- Spark's Parquet tables have no delete+insert: there the fact is rebuilt as a table. -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='delete+insert',
     unique_key='assessment_id',
     on_schema_change='fail'
@@ -33,7 +34,8 @@ scored as (
         coalesce(scores.criteria_met, 0) as criteria_met,
         coalesce(scores.criteria_total, 0) as criteria_total,
         coalesce(scores.criteria_voided_by_prerequisite, 0) as criteria_voided_by_prerequisite,
-        cast(scores.criteria_met as double) / nullif(scores.criteria_total, 0) as share_met,
+        cast(scores.criteria_met as {{ type_double() }}) / nullif(scores.criteria_total, 0)
+            as share_met,
         greatest(assessments.loaded_at, coalesce(scores.loaded_at, assessments.loaded_at))
             as source_loaded_at
     from assessments

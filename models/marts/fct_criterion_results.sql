@@ -1,5 +1,6 @@
+{#- Spark's Parquet tables have no delete+insert: there the fact is rebuilt as a table. -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='delete+insert',
     unique_key='assessment_id',
     on_schema_change='fail'

@@ -17,7 +17,7 @@ select
     cast(count(distinct results.assessment_id) as integer) as assessments,
     cast(count(*) as integer) as criterion_results,
     cast(sum(case when results.is_met then 1 else 0 end) as integer) as criteria_met,
-    cast(sum(case when results.is_met then 1 else 0 end) as double) / count(*) as share_met
+    cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met
 from results
 inner join cities
     on results.city_id = cities.city_id

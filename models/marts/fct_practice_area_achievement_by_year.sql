@@ -12,6 +12,6 @@ select
     cast(count(distinct assessment_id) as integer) as assessments,
     cast(count(*) as integer) as criterion_results,
     cast(sum(case when is_met then 1 else 0 end) as integer) as criteria_met,
-    cast(sum(case when is_met then 1 else 0 end) as double) / count(*) as share_met
+    cast(sum(case when is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met
 from results
 group by practice_area, assessment_year, standard_version

@@ -50,7 +50,7 @@ periods as (
 measured as (
     select
         periods.*,
-        cast(periods.criteria_met as double) / periods.assessments as share_met
+        cast(periods.criteria_met as {{ type_double() }}) / periods.assessments as share_met
     from periods
 )
 

@@ -10,7 +10,10 @@
     band, form of government, entry cohort, earlier 2017 assessment) use Cohen's h; numeric
     characteristics (population, assessments, share met per practice area) use the standardized
     mean difference with a pooled standard deviation (Cohen's d). Medians are descriptive and
-    carry no effect size. -#}
+    carry no effect size.
+
+    Apostrophes in literals go through dbt.escape_single_quotes: Spark reads 'Cohen''s h' as two
+    adjacent literals, 'Cohens h'. -#}
 {%- set mastery_levels = ['gold', 'platinum'] -%}
 with assessments as (
     select * from {{ ref('fct_assessments') }}
@@ -48,8 +51,8 @@ cities as (
         coalesce(dim_cities.population_band, 'unknown') as population_band,
         coalesce(dim_cities.form_of_government, 'unknown') as form_of_government,
         dim_cities.entry_cohort,
-        cast(dim_cities.population as double) as population,
-        cast(history.current_assessments as double) as current_assessments,
+        cast(dim_cities.population as {{ type_double() }}) as population,
+        cast(history.current_assessments as {{ type_double() }}) as current_assessments,
         history.earlier_standard
     from {{ ref('dim_cities') }} as dim_cities
     inner join latest
@@ -103,9 +106,9 @@ shares as (
         category_list.characteristic_group,
         category_list.characteristic,
         cast(sum(case when cities.is_master = 1 and categories.city_id is not null then 1 else 0 end)
-            as double) / nullif(max(group_sizes.masters), 0) as masters_value,
+            as {{ type_double() }}) / nullif(max(group_sizes.masters), 0) as masters_value,
         cast(sum(case when cities.is_master = 0 and categories.city_id is not null then 1 else 0 end)
-            as double) / nullif(max(group_sizes.others), 0) as others_value
+            as {{ type_double() }}) / nullif(max(group_sizes.others), 0) as others_value
     from category_list
     cross join cities
     cross join group_sizes
@@ -120,7 +123,7 @@ area_shares as (
     select
         cities.city_id,
         results.practice_area,
-        cast(sum(case when results.is_met then 1 else 0 end) as double) / count(*) as share_met
+        cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met
     from cities
     inner join {{ ref('fct_criterion_results') }} as results
         on cities.latest_assessment_id = results.assessment_id
@@ -185,7 +188,7 @@ compared as (
         masters_value,
         others_value,
         2 * asin(sqrt(masters_value)) - 2 * asin(sqrt(others_value)) as effect_size,
-        'Cohen''s h' as effect_measure
+        '{{ dbt.escape_single_quotes("Cohen's h") }}' as effect_measure
     from shares
     union all
     select
@@ -195,7 +198,7 @@ compared as (
         masters_mean,
         others_mean,
         (masters_mean - others_mean) / nullif(pooled_sd, 0),
-        'standardized mean difference (Cohen''s d, pooled SD)'
+        '{{ dbt.escape_single_quotes("standardized mean difference (Cohen's d, pooled SD)") }}'
     from compared_numbers
     union all
     select
@@ -204,7 +207,7 @@ compared as (
         'median',
         masters_median,
         others_median,
-        cast(null as double),
+        cast(null as {{ type_double() }}),
         'none (descriptive)'
     from compared_numbers
     where characteristic in ('population', 'assessments under the current standard')
@@ -229,9 +232,12 @@ select
         else 'negligible'
     end as effect_magnitude,
     compared.characteristic_group = 'share met at the latest assessment' as is_mastery_component,
+    -- Ranked on |effect size| to 12 decimals, so that equal sizes tie on every engine: the two
+    -- categories of a two-valued characteristic have the same |h|, which floating point gives
+    -- up to the last bit, and which bit differs from one engine to the next.
     cast(case when compared.effect_size is not null then rank() over (
         partition by case when compared.effect_size is null then 1 else 0 end
-        order by abs(compared.effect_size) desc
+        order by cast(abs(compared.effect_size) as decimal(20, 12)) desc
     ) end as integer) as rank_by_effect_size,
     cast(case
         when compared.effect_size is not null
@@ -244,7 +250,7 @@ select
                             then 1
                         else 0
                     end
-                order by abs(compared.effect_size) desc
+                order by cast(abs(compared.effect_size) as decimal(20, 12)) desc
             )
     end as integer) as rank_among_city_traits
 from compared

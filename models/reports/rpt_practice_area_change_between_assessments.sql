@@ -64,7 +64,7 @@ counted as (
         from_assessment_number,
         to_assessment_number,
         count(distinct city_id) as cities,
-        avg(cast(years_between as double)) as mean_years_between,
+        avg(cast(years_between as {{ type_double() }})) as mean_years_between,
         sum(case when side = 'from' then 1 else 0 end) as from_criterion_results,
         sum(case when side = 'from' and is_met then 1 else 0 end) as from_criteria_met,
         sum(case when side = 'to' then 1 else 0 end) as to_criterion_results,
@@ -76,8 +76,8 @@ counted as (
 measured as (
     select
         counted.*,
-        cast(from_criteria_met as double) / from_criterion_results as from_share_met,
-        cast(to_criteria_met as double) / to_criterion_results as to_share_met
+        cast(from_criteria_met as {{ type_double() }}) / from_criterion_results as from_share_met,
+        cast(to_criteria_met as {{ type_double() }}) / to_criterion_results as to_share_met
     from counted
 )
 

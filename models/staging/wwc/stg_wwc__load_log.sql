@@ -5,7 +5,8 @@ with source as (
 select
     file_name,
     sha256,
-    received_at,
+    -- Spark reads a naive Parquet timestamp as timestamp_ntz; every engine's `timestamp` here.
+    cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
     outcome,
     rows_in_file,
     assessments,

@@ -1,0 +1,117 @@
+"""`wwc build --target spark`: the same dbt project on Spark (dbt-spark session mode, local
+master by default; `uv sync --group spark` installs PySpark).
+
+1. raw: the DuckDB loader assembles schema `raw` in memory (seeds, accepted landing files, load
+   log; see `wwc.targets.raw`) and writes each table as Parquet under `$WWC_SPARK_HOME/raw/`;
+2. `dbt run-operation spark_attach_raw` registers those folders as tables of schema raw in the
+   Spark metastore;
+3. one `dbt build --target spark` (models, contract column checks, unit and data tests,
+   calibration tests on the unchanged synthetic history);
+4. row counts, read from the tables' Parquet files.
+
+`WWC_SPARK_HOME` (default `spark/` beside the DuckDB warehouse, e.g. `data/spark`) holds the
+warehouse folder and the Derby metastore that profiles.yml points the session at. Spark does
+not enforce the contracts' primary keys or not-null and check constraints on Parquet tables
+(dbt checks the column names and types; the data tests check the rest), and a rebuild drops
+and recreates each table, so this target is for building at scale, not for serving readers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from wwc.dbt_runner import run_dbt
+from wwc.pipeline import BuildError, Say, build_args
+from wwc.publish import PUBLIC_SCHEMAS, writer_lock
+from wwc.raw_format import RAW_SCHEMA
+from wwc.settings import SEEDS_DIR, data_dir
+from wwc.targets.raw import scratch_raw
+
+TARGET = "spark"
+
+
+@dataclass(frozen=True)
+class SparkResult:
+    warehouse: Path
+    rows: dict[str, int]
+    seconds: float
+
+
+def spark_home() -> Path:
+    override = os.environ.get("WWC_SPARK_HOME")
+    return Path(override).expanduser().resolve() if override else data_dir() / "spark"
+
+
+def table_folders(warehouse: Path) -> dict[str, Path]:
+    """`schema.table` -> the folder of its Parquet files, for the public schemas."""
+    folders = {}
+    for schema in PUBLIC_SCHEMAS:
+        base = warehouse / f"{schema}.db"
+        if base.is_dir():
+            for table in sorted(p for p in base.iterdir() if p.is_dir()):
+                folders[f"{schema}.{table.name}"] = table
+    return folders
+
+
+def parquet_files(folder: Path) -> list[str]:
+    """The Parquet files of a Spark table (an empty table may have none)."""
+    return [str(f) for f in sorted(folder.glob("*.parquet"))]
+
+
+def count_rows(folder: Path) -> int:
+    files = parquet_files(folder)
+    if not files:
+        return 0
+    with duckdb.connect() as con:
+        return con.execute("select count(*) from read_parquet(?)", [files]).fetchall()[0][0]
+
+
+def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> SparkResult:
+    started = time.perf_counter()
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise BuildError(
+            "the Spark target needs PySpark and dbt-spark: python3 -m uv sync --frozen "
+            "--group spark"
+        ) from exc
+    home = spark_home()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["WWC_SPARK_HOME"] = str(home)  # profiles.yml reads it in the dbt process
+    raw_dir = home / "raw"
+    with writer_lock(home / "warehouse"):
+        say(f"Writing raw Parquet files to {raw_dir}")
+        shutil.rmtree(raw_dir, ignore_errors=True)
+        with scratch_raw(seeds_dir) as raw:
+            for table in raw.tables:
+                folder = raw_dir / table.name
+                folder.mkdir(parents=True)
+                raw.con.execute(
+                    f'copy (select * from {RAW_SCHEMA}."{table.name}") '
+                    f"to '{folder / 'part-0.parquet'}' (format parquet)"
+                )
+                rows = raw.con.execute(
+                    f'select count(*) from {RAW_SCHEMA}."{table.name}"'
+                ).fetchone()[0]
+                say(f"  raw.{table.name}: {rows} rows")
+            names = [t.name for t in raw.tables]
+            with_landing = raw.landing_files > 0
+        say("Registering schema raw in the Spark metastore")
+        arguments = json.dumps({"location": str(raw_dir), "tables": names})
+        code = run_dbt(["run-operation", "spark_attach_raw", "--args", arguments], target=TARGET)
+        if code != 0:
+            raise BuildError(f"registering the raw tables on Spark failed (exit {code})")
+        say("Running dbt build --target spark (models, contracts, unit and data tests)")
+        code = run_dbt(build_args(seeds_dir, with_landing, say), target=TARGET)
+        if code != 0:
+            raise BuildError(f"dbt build --target spark failed (exit {code}); see the errors above")
+        warehouse = home / "warehouse"
+        rows = {name: count_rows(folder) for name, folder in table_folders(warehouse).items()}
+    return SparkResult(warehouse, rows, time.perf_counter() - started)
