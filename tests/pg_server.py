@@ -123,10 +123,14 @@ def throwaway_server():
         as_uid = UNPRIVILEGED_UID
         if not _reachable_by_others(binaries):
             # The unprivileged user cannot reach the venv: run a copy of the binaries.
+            # Keep the wheel's layout: the binaries' RPATH is $ORIGIN/../../../pgserver.libs.
             copy = Path(tempfile.mkdtemp(prefix="wwc-pgbin-"))
-            shutil.copytree(binaries.parent, copy / "pginstall", symlinks=True)
+            shutil.copytree(binaries.parent, copy / "pgserver" / "pginstall", symlinks=True)
+            libs = binaries.parent.parent.parent / "pgserver.libs"
+            if libs.is_dir():
+                shutil.copytree(libs, copy / "pgserver.libs", symlinks=True)
             os.chmod(copy, 0o755)
-            binaries = copy / "pginstall" / "bin"
+            binaries = copy / "pgserver" / "pginstall" / "bin"
         os.chown(root, as_uid, as_uid)
     server = Server(binaries, root, free_port(), as_uid=as_uid)
     try:
@@ -135,5 +139,5 @@ def throwaway_server():
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
-        if binaries.parent.parent.name.startswith("wwc-pgbin-"):
-            shutil.rmtree(binaries.parent.parent, ignore_errors=True)
+        if binaries.parents[2].name.startswith("wwc-pgbin-"):
+            shutil.rmtree(binaries.parents[2], ignore_errors=True)

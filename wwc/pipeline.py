@@ -222,9 +222,9 @@ def dbt_build_args(prepared: Prepared, say: Say) -> list[str]:
     args = build_args(prepared.seeds_dir, prepared.with_landing_files, say)
     if prepared.incremental:
         say("Incremental refresh: skipping the tests that scan every criterion result")
-        # One --exclude with several selectors (build_args puts its own last).
-        args += [] if "--exclude" in args else ["--exclude"]
-        args.append("tag:results_grain,resource_type:test")
+        # One --exclude value listing every selector: dagster-dbt adds arguments of its own.
+        excluded = args[2] + " " if args[1:2] == ["--exclude"] else ""
+        args = ["build", "--exclude", excluded + "tag:results_grain,resource_type:test"]
     return args
 
 
