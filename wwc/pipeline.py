@@ -215,30 +215,32 @@ def prepare(seeds_dir: Path, say: Say, with_landing: bool, always_build: bool = 
 
 
 def dbt_build_args(prepared: Prepared, say: Say) -> list[str]:
-    """Stage 2's arguments on DuckDB: `build_args`, and an incremental refresh skips the tests
-    that scan every criterion result (tag results_grain): the landing suite checked the new
-    rows and the enforced primary key and not-null constraints hold for every insert; every
-    full build (nightly) runs them all."""
-    args = build_args(prepared.seeds_dir, prepared.with_landing_files, say)
+    """Stage 2's arguments on DuckDB. An incremental refresh also skips the tests that scan
+    every criterion result (tag results_grain): the landing suite checked the new rows and the
+    enforced primary key and not-null constraints hold for every insert; every full build
+    (nightly) runs them all."""
+    skip = []
     if prepared.incremental:
         say("Incremental refresh: skipping the tests that scan every criterion result")
-        # One --exclude value listing every selector: dagster-dbt adds arguments of its own.
-        excluded = args[2] + " " if args[1:2] == ["--exclude"] else ""
-        args = ["build", "--exclude", excluded + "tag:results_grain,resource_type:test"]
-    return args
+        skip.append("tag:results_grain,resource_type:test")
+    return build_args(prepared.seeds_dir, prepared.with_landing_files, say, skip)
 
 
-def build_args(seeds_dir: Path, with_landing_files: bool, say: Say) -> list[str]:
+def build_args(
+    seeds_dir: Path, with_landing_files: bool, say: Say, skip: list[str] | None = None
+) -> list[str]:
     """`dbt build`'s arguments, on every target. The calibration tests check the published
     figures of the synthetic history, so they run only on the generator's unchanged seeds with
-    no landing file on top."""
+    no landing file on top. Everything excluded goes in one `--exclude` value, because
+    dagster-dbt appends arguments of its own."""
+    excluded = list(skip or [])
     if not is_synthetic_history(seeds_dir):
         say("The seeds are not the generator's unchanged files: skipping calibration tests")
-        return ["build", "--exclude", "tag:calibration"]
-    if with_landing_files:
+        excluded.insert(0, "tag:calibration")
+    elif with_landing_files:
         say("Landing files are loaded on top of the synthetic history: skipping calibration tests")
-        return ["build", "--exclude", "tag:calibration"]
-    return ["build"]
+        excluded.insert(0, "tag:calibration")
+    return ["build", "--exclude", " ".join(excluded)] if excluded else ["build"]
 
 
 def unchanged(prepared: Prepared) -> str:

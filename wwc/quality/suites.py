@@ -52,11 +52,13 @@ MART_FRAMES = {
 }
 
 
-def _landing(gxe) -> list:
-    def reason(text: str, shows: str | None = None) -> dict:
-        # `shows`: the file's own column to quote when the checked column is a derived one.
-        return {"reason": text} | ({"shows": shows} if shows else {})
+def reason(text: str, shows: str | None = None) -> dict:
+    """An expectation's meta: the steward's sentence, and for a derived `_` column the file's
+    own column (`shows`) to quote."""
+    return {"reason": text} | ({"shows": shows} if shows else {})
 
+
+def _landing(gxe) -> list:
     required = ["assessment_id", "city_id", "submitted_date", "standard_version",
                 "certification_level", "criterion_id", "status"]  # fmt: skip
     out = [
@@ -202,9 +204,6 @@ def _landing(gxe) -> list:
 
 
 def _marts(gxe) -> dict[str, list]:
-    def reason(text: str) -> dict:
-        return {"reason": text}
-
     share = {"min_value": 0, "max_value": 1}
     return {
         "marts_fct_assessments": [
