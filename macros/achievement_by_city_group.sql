@@ -1,14 +1,19 @@
-{#- Achievement per group of cities x practice area under the current standard, with 95% Wilson
-    intervals: the shared body of rpt_achievement_by_form_of_government and
-    rpt_achievement_by_population_band.
+{#- Achievement per group of cities x practice area under the current standard: the shared body
+    of rpt_achievement_by_form_of_government and rpt_achievement_by_population_band.
 
     group_column: the dim_cities column (or expression over `cities`) that defines the group;
     the report names it group_name. Cities with a null group fall in 'unknown'.
     order_column, order_name (optional): an integer expression over `cities` that sorts the
     groups (null for 'unknown'), output as order_name after the group.
-    A group with fewer than var('wwc_min_cities_to_compare') cities is flagged is_small_group:
-    its share rests on too few cities to compare with the others, whatever its interval says
-    (criterion results cluster within cities, so the interval is narrower than the truth). -#}
+
+    The city is the unit (macros/city_clustered_share.sql): each city contributes its results
+    over all its current-standard assessments, the share's 95% interval is city-clustered, and
+    the group is compared with the other cities (not with a pooled share that includes it) by a
+    z-test on the difference of the two shares, whose variance is the sum of the two groups'
+    cluster-robust variances. p_value_adjusted is Holm's across the report's comparisons (every
+    group x practice area that is not a small group); differs_from_other_cities is true only
+    when it is below var('wwc_significance_level'). A group with fewer than
+    var('wwc_min_cities_to_compare') cities is is_small_group: never tested, never flagged. -#}
 {% macro achievement_by_city_group(group_column, group_name, order_column=none, order_name=none) -%}
 with results as (
     select assessment_id, city_id, practice_area, standard_version, is_met
@@ -20,55 +25,135 @@ cities as (
     select * from {{ ref('dim_cities') }}
 ),
 
-grouped as (
+by_city as (
     select
+        results.city_id,
         coalesce({{ group_column }}, 'unknown') as group_value,
         {{ order_column if order_column else 'cast(null as integer)' }} as group_order,
-        results.*
+        results.practice_area,
+        results.standard_version,
+        count(distinct results.assessment_id) as assessments,
+        count(*) as criterion_results,
+        sum(case when results.is_met then 1 else 0 end) as criteria_met
     from results
     inner join cities
         on results.city_id = cities.city_id
-),
-
-by_group as (
-    select
-        group_value,
-        max(group_order) as group_order,
-        practice_area,
-        standard_version,
-        count(distinct city_id) as cities,
-        count(distinct assessment_id) as assessments,
-        count(*) as criterion_results,
-        sum(case when is_met then 1 else 0 end) as criteria_met
-    from grouped
-    group by group_value, practice_area, standard_version
+    group by
+        results.city_id, coalesce({{ group_column }}, 'unknown'), {{ order_column if order_column else 'cast(null as integer)' }},
+        results.practice_area, results.standard_version
 ),
 
 by_area as (
     select
         practice_area,
-        cast(sum(case when is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met_all_groups
-    from results
+        sum(criterion_results) as criterion_results,
+        sum(criteria_met) as criteria_met
+    from by_city
     group by practice_area
+),
+
+by_group as (
+    select
+        by_city.group_value,
+        max(by_city.group_order) as group_order,
+        by_city.practice_area,
+        by_city.standard_version,
+        count(*) as cities,
+        sum(by_city.assessments) as assessments,
+        sum(by_city.criterion_results) as criterion_results,
+        sum(by_city.criteria_met) as criteria_met,
+        cast(sum(by_city.criteria_met) as {{ type_double() }}) / sum(by_city.criterion_results) as share_met,
+        cast(max(by_area.criteria_met) - sum(by_city.criteria_met) as {{ type_double() }})
+            / nullif(max(by_area.criterion_results) - sum(by_city.criterion_results), 0) as share_met_other_cities,
+        cast(max(by_area.criteria_met) as {{ type_double() }}) / max(by_area.criterion_results) as share_met_all_groups,
+        max(by_area.criterion_results) - sum(by_city.criterion_results) as other_criterion_results
+    from by_city
+    inner join by_area
+        on by_city.practice_area = by_area.practice_area
+    group by by_city.group_value, by_city.practice_area, by_city.standard_version
+),
+
+group_variance as (
+    -- The group's own cities, around the group's share.
+    select
+        by_group.group_value,
+        by_group.practice_area,
+        {{ cluster_robust_variance(city_residual(
+            'by_city.criteria_met', 'by_city.criterion_results',
+            'by_group.share_met', 'by_group.criterion_results')) }} as variance
+    from by_group
+    inner join by_city
+        on by_group.practice_area = by_city.practice_area
+        and by_group.group_value = by_city.group_value
+    group by by_group.group_value, by_group.practice_area
+),
+
+other_variance as (
+    -- Every other city, around the other cities' share.
+    select
+        by_group.group_value,
+        by_group.practice_area,
+        {{ cluster_robust_variance(city_residual(
+            'by_city.criteria_met', 'by_city.criterion_results',
+            'by_group.share_met_other_cities', 'by_group.other_criterion_results')) }} as variance
+    from by_group
+    inner join by_city
+        on by_group.practice_area = by_city.practice_area
+        and by_group.group_value <> by_city.group_value
+    group by by_group.group_value, by_group.practice_area
+),
+
+tested as (
+    select
+        by_group.*,
+        group_variance.variance as share_met_variance,
+        by_group.cities < {{ var('wwc_min_cities_to_compare') }} as is_small_group,
+        case
+            when by_group.cities >= {{ var('wwc_min_cities_to_compare') }}
+                and by_group.share_met_other_cities is not null
+                then {{ normal_two_sided_p_value(
+                    '(by_group.share_met - by_group.share_met_other_cities)'
+                    ~ ' / nullif(sqrt(group_variance.variance + other_variance.variance), 0)') }}
+        end as p_value
+    from by_group
+    inner join group_variance
+        on by_group.group_value = group_variance.group_value
+        and by_group.practice_area = group_variance.practice_area
+    left join other_variance
+        on by_group.group_value = other_variance.group_value
+        and by_group.practice_area = other_variance.practice_area
+),
+
+holm as (
+    {{ holm_steps('tested', 'p_value') }}
+),
+
+adjusted as (
+    select
+        holm.*,
+        {{ holm_adjusted() }} as p_value_adjusted
+    from holm
 )
 
 select
-    by_group.group_value as {{ group_name }},
+    group_value as {{ group_name }},
     {%- if order_name %}
-    cast(by_group.group_order as integer) as {{ order_name }},
+    cast(group_order as integer) as {{ order_name }},
     {%- endif %}
-    by_group.practice_area,
-    by_group.standard_version,
-    cast(by_group.cities as integer) as cities,
-    cast(by_group.assessments as integer) as assessments,
-    cast(by_group.criterion_results as integer) as criterion_results,
-    cast(by_group.criteria_met as integer) as criteria_met,
-    cast(by_group.criteria_met as {{ type_double() }}) / by_group.criterion_results as share_met,
-    {{ wilson_lower('by_group.criteria_met', 'by_group.criterion_results') }} as share_met_lower_95,
-    {{ wilson_upper('by_group.criteria_met', 'by_group.criterion_results') }} as share_met_upper_95,
-    by_area.share_met_all_groups,
-    by_group.cities < {{ var('wwc_min_cities_to_compare') }} as is_small_group
-from by_group
-inner join by_area
-    on by_group.practice_area = by_area.practice_area
+    practice_area,
+    standard_version,
+    cast(cities as integer) as cities,
+    cast(assessments as integer) as assessments,
+    cast(criterion_results as integer) as criterion_results,
+    cast(criteria_met as integer) as criteria_met,
+    share_met,
+    {{ clustered_share_lower('share_met', 'share_met_variance', 'criterion_results', 'cities') }} as share_met_lower_95,
+    {{ clustered_share_upper('share_met', 'share_met_variance', 'criterion_results', 'cities') }} as share_met_upper_95,
+    share_met_all_groups,
+    share_met_other_cities,
+    is_small_group,
+    p_value,
+    p_value_adjusted,
+    coalesce(p_value_adjusted < {{ var('wwc_significance_level') }}, false) as differs_from_other_cities
+from adjusted
 {%- endmacro %}

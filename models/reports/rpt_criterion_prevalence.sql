@@ -1,7 +1,8 @@
 {#- Which criteria cities meet most and least often: every criterion of the current standard,
     once per assessment year and once for all years combined (the article's 74% and <1% are over
     all 2018-2019 assessments). Grain: criterion x period, where a period is one assessment year
-    or all years of the current standard together. -#}
+    or all years of the current standard together. The 95% interval is city-clustered (a city
+    assessed twice in a period is one unit; macros/city_clustered_share.sql). -#}
 with results as (
     select * from {{ ref('fct_criterion_results') }}
     where is_current_standard
@@ -16,8 +17,11 @@ span as (
     from results
 ),
 
-by_year as (
+-- One row per city, criterion and period: the city is the unit of uncertainty, because a city
+-- that applied twice in a period contributes two results that are not independent.
+by_city_year as (
     select
+        city_id,
         criterion_id,
         assessment_year as period_start_year,
         assessment_year as period_end_year,
@@ -25,11 +29,12 @@ by_year as (
         count(*) as assessments,
         sum(case when is_met then 1 else 0 end) as criteria_met
     from results
-    group by criterion_id, assessment_year
+    group by city_id, criterion_id, assessment_year
 ),
 
-all_years as (
+by_city_all_years as (
     select
+        results.city_id,
         results.criterion_id,
         span.first_year as period_start_year,
         span.last_year as period_end_year,
@@ -38,20 +43,43 @@ all_years as (
         sum(case when results.is_met then 1 else 0 end) as criteria_met
     from results
     cross join span
-    group by results.criterion_id, span.first_year, span.last_year
+    group by results.city_id, results.criterion_id, span.first_year, span.last_year
+),
+
+by_city as (
+    select * from by_city_year
+    union all
+    select * from by_city_all_years
 ),
 
 periods as (
-    select * from by_year
-    union all
-    select * from all_years
+    select
+        criterion_id,
+        period_start_year,
+        period_end_year,
+        is_all_years,
+        count(*) as cities,
+        sum(assessments) as assessments,
+        sum(criteria_met) as criteria_met,
+        cast(sum(criteria_met) as {{ type_double() }}) / sum(assessments) as share_met
+    from by_city
+    group by criterion_id, period_start_year, period_end_year, is_all_years
 ),
 
 measured as (
     select
         periods.*,
-        cast(periods.criteria_met as {{ type_double() }}) / periods.assessments as share_met
+        {{ cluster_robust_variance(city_residual(
+            'by_city.criteria_met', 'by_city.assessments', 'periods.share_met', 'periods.assessments')) }}
+            as share_met_variance
     from periods
+    inner join by_city
+        on periods.criterion_id = by_city.criterion_id
+        and periods.is_all_years = by_city.is_all_years
+        and periods.period_start_year = by_city.period_start_year
+    group by
+        periods.criterion_id, periods.period_start_year, periods.period_end_year, periods.is_all_years,
+        periods.cities, periods.assessments, periods.criteria_met, periods.share_met
 )
 
 select
@@ -69,11 +97,14 @@ select
     criteria.practice_area,
     criteria.standard_version,
     criteria.wording_source,
+    cast(measured.cities as integer) as cities,
     cast(measured.assessments as integer) as assessments,
     cast(measured.criteria_met as integer) as criteria_met,
     measured.share_met,
-    {{ wilson_lower('measured.criteria_met', 'measured.assessments') }} as share_met_lower_95,
-    {{ wilson_upper('measured.criteria_met', 'measured.assessments') }} as share_met_upper_95,
+    {{ clustered_share_lower('measured.share_met', 'measured.share_met_variance', 'measured.assessments', 'measured.cities') }}
+        as share_met_lower_95,
+    {{ clustered_share_upper('measured.share_met', 'measured.share_met_variance', 'measured.assessments', 'measured.cities') }}
+        as share_met_upper_95,
     cast(rank() over (
         partition by measured.is_all_years, measured.period_start_year
         order by measured.share_met desc

@@ -1,65 +1,28 @@
-{#- What distinguishes cities that master the foundational practices?
+{#- What distinguishes cities that master the foundational practices (gold or platinum at their
+    latest current-standard assessment; int_city_mastery_characteristics) from the others?
 
-    Mastery (see the model's description): a city whose latest assessment under the current
-    standard was certified gold or platinum, i.e. met at least 67% of the criteria (the levels
-    above the silver entry bar). Every other city with a current-standard assessment is in
-    "others".
+    Long format: one row per characteristic and statistic, with its value among masters and
+    among others, the difference and an effect size: Cohen's h for shares of cities, the
+    standardized mean difference (pooled SD, Cohen's d) for numeric characteristics; medians
+    are descriptive.
 
-    Long format: one row per characteristic, with its value among masters and among others, the
-    difference, an effect size and a rank by absolute effect size. Shares of cities (population
-    band, form of government, entry cohort, earlier 2017 assessment) use Cohen's h; numeric
-    characteristics (population, assessments, share met per practice area) use the standardized
-    mean difference with a pooled standard deviation (Cohen's d). Medians are descriptive and
-    carry no effect size.
+    Each characteristic is tested with Fisher's exact test on a 2 x 2 table of cities (masters
+    or not x in the category or not; for a numeric characteristic, above the median of all
+    cities or not: the exact form of Mood's median test), two-sided (the tables no more likely
+    than the observed one), so the test holds with ten masters as with ten thousand. Holm's
+    correction runs across the city traits, and separately across the shares met that define
+    mastery (is_mastery_component). An effect-size label is given only when the difference is
+    significant (differs_from_others); otherwise effect_magnitude says 'no clear difference'.
 
     Apostrophes in literals go through dbt.escape_single_quotes: Spark reads 'Cohen''s h' as two
     adjacent literals, 'Cohens h'. -#}
-{%- set mastery_levels = ['gold', 'platinum'] -%}
-with assessments as (
-    select * from {{ ref('fct_assessments') }}
-),
-
-latest as (
-    select
-        assessment_id,
-        city_id,
-        certification_level,
-        row_number() over (
-            partition by city_id order by assessment_number desc
-        ) as recency
-    from assessments
-    where is_current_standard
-),
-
-history as (
-    select
-        city_id,
-        sum(case when is_current_standard then 1 else 0 end) as current_assessments,
-        max(case when not is_current_standard then 1 else 0 end) as earlier_standard
-    from assessments
-    group by city_id
+with characteristics as (
+    select * from {{ ref('int_city_mastery_characteristics') }}
+    where value is not null
 ),
 
 cities as (
-    select
-        dim_cities.city_id,
-        latest.assessment_id as latest_assessment_id,
-        case
-            when latest.certification_level in ('{{ mastery_levels | join("', '") }}') then 1
-            else 0
-        end as is_master,
-        coalesce(dim_cities.population_band, 'unknown') as population_band,
-        coalesce(dim_cities.form_of_government, 'unknown') as form_of_government,
-        dim_cities.entry_cohort,
-        cast(dim_cities.population as {{ type_double() }}) as population,
-        cast(history.current_assessments as {{ type_double() }}) as current_assessments,
-        history.earlier_standard
-    from {{ ref('dim_cities') }} as dim_cities
-    inner join latest
-        on dim_cities.city_id = latest.city_id
-        and latest.recency = 1
-    inner join history
-        on dim_cities.city_id = history.city_id
+    select distinct city_id, is_master from {{ ref('int_city_mastery_characteristics') }}
 ),
 
 group_sizes as (
@@ -69,102 +32,25 @@ group_sizes as (
     from cities
 ),
 
--- Categorical characteristics: one indicator per city and category (1 = the city is in it).
-categories as (
-    select
-        'population band' as characteristic_group,
-        'population band ' || population_band as characteristic,
-        city_id
-    from cities
-    union all
-    select
-        'form of government',
-        'form of government ' || form_of_government,
-        city_id
-    from cities
-    union all
-    select
-        'history',
-        'entry cohort ' || cast(entry_cohort as {{ dbt.type_string() }}),
-        city_id
-    from cities
-    union all
-    select
-        'history',
-        'also assessed under an earlier standard',
-        city_id
-    from cities
-    where earlier_standard = 1
-),
-
-category_list as (
-    select distinct characteristic_group, characteristic from categories
-),
-
-shares as (
-    select
-        category_list.characteristic_group,
-        category_list.characteristic,
-        cast(sum(case when cities.is_master = 1 and categories.city_id is not null then 1 else 0 end)
-            as {{ type_double() }}) / nullif(max(group_sizes.masters), 0) as masters_value,
-        cast(sum(case when cities.is_master = 0 and categories.city_id is not null then 1 else 0 end)
-            as {{ type_double() }}) / nullif(max(group_sizes.others), 0) as others_value
-    from category_list
-    cross join cities
-    cross join group_sizes
-    left join categories
-        on category_list.characteristic = categories.characteristic
-        and cities.city_id = categories.city_id
-    group by category_list.characteristic_group, category_list.characteristic
-),
-
--- Numeric characteristics: one value per city.
-area_shares as (
-    select
-        cities.city_id,
-        results.practice_area,
-        cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met
-    from cities
-    inner join {{ ref('fct_criterion_results') }} as results
-        on cities.latest_assessment_id = results.assessment_id
-    group by cities.city_id, results.practice_area
-),
-
-numbers as (
-    select 'population' as characteristic_group, 'population' as characteristic,
-        city_id, population as value
-    from cities
-    union all
-    select 'population', 'population (log10)', city_id, log10(population)
-    from cities
-    where population > 0
-    union all
-    select 'history', 'assessments under the current standard', city_id, current_assessments
-    from cities
-    union all
-    select 'share met at the latest assessment', 'share met: ' || practice_area, city_id, share_met
-    from area_shares
-),
-
 moments as (
     select
-        numbers.characteristic_group,
-        numbers.characteristic,
-        cities.is_master,
-        count(numbers.value) as n,
-        avg(numbers.value) as mean_value,
-        var_samp(numbers.value) as variance,
-        percentile_cont(0.5) within group (order by numbers.value) as median_value
-    from numbers
-    inner join cities
-        on numbers.city_id = cities.city_id
-    group by numbers.characteristic_group, numbers.characteristic, cities.is_master
+        characteristic_group,
+        characteristic,
+        characteristic_kind,
+        is_master,
+        count(*) as n,
+        avg(value) as mean_value,
+        var_samp(value) as variance,
+        percentile_cont(0.5) within group (order by value) as median_value
+    from characteristics
+    group by characteristic_group, characteristic, characteristic_kind, is_master
 ),
 
-compared_numbers as (
+compared_values as (
     select
         masters.characteristic_group,
         masters.characteristic,
+        masters.characteristic_kind,
         masters.mean_value as masters_mean,
         others.mean_value as others_mean,
         masters.median_value as masters_median,
@@ -180,16 +66,122 @@ compared_numbers as (
         and others.is_master = 0
 ),
 
+-- Fisher's exact test. A numeric characteristic is cut at the median of all cities.
+overall_medians as (
+    select
+        characteristic,
+        percentile_cont(0.5) within group (order by value) as median_value
+    from characteristics
+    where characteristic_kind = 'number'
+    group by characteristic
+),
+
+dichotomized as (
+    select
+        characteristics.characteristic,
+        characteristics.is_master,
+        case
+            when characteristics.characteristic_kind = 'category' then cast(characteristics.value as integer)
+            when characteristics.value > overall_medians.median_value then 1
+            else 0
+        end as has_trait
+    from characteristics
+    left join overall_medians
+        on characteristics.characteristic = overall_medians.characteristic
+),
+
+tables as (
+    -- N cities, n masters, K cities with the trait, x masters with it.
+    select
+        characteristic,
+        count(*) as total_n,
+        sum(is_master) as masters_n,
+        sum(has_trait) as trait_n,
+        sum(is_master * has_trait) as masters_with_trait
+    from dichotomized
+    group by characteristic
+),
+
+counts as (
+    select 0 as i
+    union all
+    select cast(row_number() over (order by city_id) as integer) as i from cities
+),
+
+log_factorials as (
+    select
+        i,
+        sum(case when i > 0 then ln(cast(i as {{ type_double() }})) else 0.0 end) over (
+            order by i rows between unbounded preceding and current row
+        ) as lf
+    from counts
+),
+
+tables_with_constants as (
+    -- log of K! (N - K)! n! (N - n)! / N!, the part of every table's probability that the
+    -- margins fix.
+    select
+        tables.*,
+        lf_k.lf + lf_not_k.lf + lf_n.lf + lf_not_n.lf - lf_total.lf as log_margins
+    from tables
+    inner join log_factorials as lf_k on lf_k.i = tables.trait_n
+    inner join log_factorials as lf_not_k on lf_not_k.i = tables.total_n - tables.trait_n
+    inner join log_factorials as lf_n on lf_n.i = tables.masters_n
+    inner join log_factorials as lf_not_n on lf_not_n.i = tables.total_n - tables.masters_n
+    inner join log_factorials as lf_total on lf_total.i = tables.total_n
+),
+
+hypergeometric as (
+    -- P(X = k) for every table with the observed margins.
+    select
+        tables_with_constants.characteristic,
+        tables_with_constants.masters_with_trait,
+        k.i as k,
+        exp(
+            tables_with_constants.log_margins - k.lf - lf_k_rest.lf - lf_n_rest.lf - lf_neither.lf
+        ) as probability
+    from tables_with_constants
+    inner join log_factorials as k
+        on k.i >= greatest(0, tables_with_constants.masters_n + tables_with_constants.trait_n - tables_with_constants.total_n)
+        and k.i <= least(tables_with_constants.masters_n, tables_with_constants.trait_n)
+    inner join log_factorials as lf_k_rest
+        on lf_k_rest.i = tables_with_constants.trait_n - k.i
+    inner join log_factorials as lf_n_rest
+        on lf_n_rest.i = tables_with_constants.masters_n - k.i
+    inner join log_factorials as lf_neither
+        on lf_neither.i = tables_with_constants.total_n - tables_with_constants.trait_n
+        - tables_with_constants.masters_n + k.i
+),
+
+observed as (
+    select characteristic, probability as observed_probability
+    from hypergeometric
+    where k = masters_with_trait
+),
+
+fisher as (
+    select
+        hypergeometric.characteristic,
+        least(1.0, sum(hypergeometric.probability)) as p_value
+    from hypergeometric
+    inner join observed
+        on hypergeometric.characteristic = observed.characteristic
+    where hypergeometric.probability <= observed.observed_probability * (1.0 + 1e-7)
+    group by hypergeometric.characteristic
+),
+
 compared as (
     select
         characteristic_group,
         characteristic,
         'share of cities' as statistic,
-        masters_value,
-        others_value,
-        2 * asin(sqrt(masters_value)) - 2 * asin(sqrt(others_value)) as effect_size,
-        '{{ dbt.escape_single_quotes("Cohen's h") }}' as effect_measure
-    from shares
+        masters_mean as masters_value,
+        others_mean as others_value,
+        2 * asin(sqrt(masters_mean)) - 2 * asin(sqrt(others_mean)) as effect_size,
+        '{{ dbt.escape_single_quotes("Cohen's h") }}' as effect_measure,
+        '{{ dbt.escape_single_quotes("Fisher's exact test") }}' as test_name
+    from compared_values
+    where characteristic_kind = 'category'
     union all
     select
         characteristic_group,
@@ -198,8 +190,10 @@ compared as (
         masters_mean,
         others_mean,
         (masters_mean - others_mean) / nullif(pooled_sd, 0),
-        '{{ dbt.escape_single_quotes("standardized mean difference (Cohen's d, pooled SD)") }}'
-    from compared_numbers
+        '{{ dbt.escape_single_quotes("standardized mean difference (Cohen's d, pooled SD)") }}',
+        '{{ dbt.escape_single_quotes("median test (Fisher's exact test on cities above the all-city median)") }}'
+    from compared_values
+    where characteristic_kind = 'number'
     union all
     select
         characteristic_group,
@@ -208,50 +202,75 @@ compared as (
         masters_median,
         others_median,
         cast(null as {{ type_double() }}),
-        'none (descriptive)'
-    from compared_numbers
+        'none (descriptive)',
+        cast(null as {{ dbt.type_string() }})
+    from compared_values
     where characteristic in ('population', 'assessments under the current standard')
+),
+
+tested as (
+    select
+        compared.*,
+        compared.characteristic_group = 'share met at the latest assessment' as is_mastery_component,
+        case when compared.test_name is not null then fisher.p_value end as p_value
+    from compared
+    left join fisher
+        on compared.characteristic = fisher.characteristic
+),
+
+holm as (
+    {{ holm_steps('tested', 'p_value', family='is_mastery_component') }}
+),
+
+adjusted as (
+    select
+        holm.*,
+        {{ holm_adjusted(family='is_mastery_component') }} as p_value_adjusted
+    from holm
 )
 
 select
-    compared.characteristic_group,
-    compared.characteristic,
-    compared.statistic,
+    adjusted.characteristic_group,
+    adjusted.characteristic,
+    adjusted.statistic,
     cast(group_sizes.masters as integer) as masters_cities,
     cast(group_sizes.others as integer) as others_cities,
-    compared.masters_value,
-    compared.others_value,
-    compared.masters_value - compared.others_value as difference,
-    compared.effect_size,
-    compared.effect_measure,
+    adjusted.masters_value,
+    adjusted.others_value,
+    adjusted.masters_value - adjusted.others_value as difference,
+    adjusted.effect_size,
+    adjusted.effect_measure,
+    adjusted.test_name,
+    adjusted.p_value,
+    adjusted.p_value_adjusted,
+    coalesce(adjusted.p_value_adjusted < {{ var('wwc_significance_level') }}, false) as differs_from_others,
     case
-        when compared.effect_size is null then null
-        when abs(compared.effect_size) >= 0.8 then 'large'
-        when abs(compared.effect_size) >= 0.5 then 'medium'
-        when abs(compared.effect_size) >= 0.2 then 'small'
+        when adjusted.effect_size is null then null
+        when not coalesce(adjusted.p_value_adjusted < {{ var('wwc_significance_level') }}, false)
+            then 'no clear difference'
+        when abs(adjusted.effect_size) >= 0.8 then 'large'
+        when abs(adjusted.effect_size) >= 0.5 then 'medium'
+        when abs(adjusted.effect_size) >= 0.2 then 'small'
         else 'negligible'
     end as effect_magnitude,
-    compared.characteristic_group = 'share met at the latest assessment' as is_mastery_component,
+    adjusted.is_mastery_component,
     -- Ranked on |effect size| to 12 decimals, so that equal sizes tie on every engine: the two
     -- categories of a two-valued characteristic have the same |h|, which floating point gives
     -- up to the last bit, and which bit differs from one engine to the next.
-    cast(case when compared.effect_size is not null then rank() over (
-        partition by case when compared.effect_size is null then 1 else 0 end
-        order by cast(abs(compared.effect_size) as decimal(20, 12)) desc
+    cast(case when adjusted.effect_size is not null then rank() over (
+        partition by case when adjusted.effect_size is null then 1 else 0 end
+        order by cast(abs(adjusted.effect_size) as decimal(20, 12)) desc
     ) end as integer) as rank_by_effect_size,
     cast(case
-        when compared.effect_size is not null
-            and compared.characteristic_group <> 'share met at the latest assessment'
+        when adjusted.effect_size is not null and not adjusted.is_mastery_component
             then rank() over (
                 partition by
                     case
-                        when compared.effect_size is null then 1
-                        when compared.characteristic_group = 'share met at the latest assessment'
-                            then 1
+                        when adjusted.effect_size is null or adjusted.is_mastery_component then 1
                         else 0
                     end
-                order by cast(abs(compared.effect_size) as decimal(20, 12)) desc
+                order by cast(abs(adjusted.effect_size) as decimal(20, 12)) desc
             )
     end as integer) as rank_among_city_traits
-from compared
+from adjusted
 cross join group_sizes

@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: the 2018 standard had 45 criteria in 8 practices, one point each.
 with actual as (
     select count(*) as criteria, count(distinct practice_area) as practice_areas

@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published (Data Insights): 139 cities completed at least one assessment in 2018 or 2019, for
 -- 209 assessments in all.
 with actual as (

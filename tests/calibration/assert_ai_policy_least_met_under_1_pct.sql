@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: under 1 percent of 2018-2019 assessments confirmed a documented policy or practice
 -- on artificial intelligence, the least achieved criterion.
 with prevalence as (

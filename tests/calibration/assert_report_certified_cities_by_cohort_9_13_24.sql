@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: 9 cities certified in the 2018 cohort (1 gold, 8 silver), 13 in 2019 and 24 in 2020,
 -- when 8 cities held gold and 2 platinum; by then six cities had leveled up to gold and two to
 -- platinum. Read from the report, as an analyst would.

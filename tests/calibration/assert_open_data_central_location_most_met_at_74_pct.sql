@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: publishing open data to a central public online location was the most commonly
 -- achieved criterion, met by 74 percent of 2018-2019 assessments.
 with prevalence as (

@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: over the 2018-2019 assessments, publishing open data to a central location is the
 -- most met criterion (74%), a documented AI policy or practice the least (under 1%). Read from
 -- the report's all-years rows, as an analyst would.

@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: among cities with more than one assessment, achievement improved within a year in
 -- every foundational practice area except Repurposing.
 with repeat_cities as (

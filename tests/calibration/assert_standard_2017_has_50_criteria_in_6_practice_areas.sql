@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: the 2017 launch standard had 50 criteria in 6 foundational practices.
 with actual as (
     select count(*) as criteria, count(distinct practice_area) as practice_areas

@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published (Data Insights): 203 cities submitted an assessment over the first three years.
 with actual as (
     select count(distinct city_id) as cities

@@ -1,4 +1,3 @@
-{{ config(tags=['calibration']) }}
 -- Published: 9 cities certified from the 2017 assessments (1 gold, 8 silver), 13 after 2018 and
 -- 24 after 2019; by then 6 cities had moved up to gold and 2 to platinum (and 8 cities held gold,
 -- per Tempe's 2020 release). A city keeps the level of its latest assessment.

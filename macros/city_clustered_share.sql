@@ -1,0 +1,48 @@
+{#- The city is the unit of uncertainty. A share of criteria met is a ratio of sums,
+    p = sum(met_c) / sum(results_c) over the G cities c behind it; the results of one city (its
+    criteria, its repeat assessments) are not independent trials, so the variance is the
+    cluster-robust (sandwich, linearized) one, with each city as one cluster:
+
+        var(p) = G / (G - 1) * sum(r_c ^ 2),   r_c = (met_c - p * results_c) / sum(results_c)
+
+    A difference between two disjoint groups of cities adds their variances; a paired difference
+    within the same cities (assessment n and n + 1) sums the squared per-city differences of the
+    two residuals. The 95% interval of a share is Wilson's score interval on the effective sample
+    size n_eff = p (1 - p) / var(p) (Korn and Graubard's approach for clustered samples), capped
+    at the number of criterion results, so that it stays inside [0, 1], is asymmetric near 0 and
+    1, and never claims more precision than independent results would; when the share is 0 or 1
+    (no variance to estimate) n_eff is the number of cities, one trial per city.
+
+    Portable SQL (sqrt, exp, abs, least, greatest, windows): DuckDB, PostgreSQL and Spark. -#}
+
+{#- A city's residual in the linearized variance of a share (r_c above). -#}
+{% macro city_residual(met, results, share, total_results) -%}
+    (cast({{ met }} as {{ type_double() }}) - {{ share }} * {{ results }}) / nullif({{ total_results }}, 0)
+{%- endmacro %}
+
+{#- Aggregate over one row per city: the cluster-robust variance from the cities' residuals. -#}
+{% macro cluster_robust_variance(residual) -%}
+    cast(count(*) as {{ type_double() }}) / nullif(count(*) - 1, 0) * sum({{ residual }} * {{ residual }})
+{%- endmacro %}
+
+{#- The effective number of independent results behind a share (see above). -#}
+{% macro effective_sample_size(share, variance, results, cities) -%}
+    case
+        when {{ variance }} is null or {{ variance }} <= 0 then cast({{ cities }} as {{ type_double() }})
+        else greatest(1.0, least(
+            cast({{ results }} as {{ type_double() }}),
+            {{ share }} * (1.0 - {{ share }}) / {{ variance }}
+        ))
+    end
+{%- endmacro %}
+
+{#- Bounds of the city-clustered 95% interval of a share. -#}
+{% macro clustered_share_lower(share, variance, results, cities) -%}
+    {%- set n = effective_sample_size(share, variance, results, cities) -%}
+    {{ wilson_lower('(' ~ share ~ ') * (' ~ n ~ ')', n) }}
+{%- endmacro %}
+
+{% macro clustered_share_upper(share, variance, results, cities) -%}
+    {%- set n = effective_sample_size(share, variance, results, cities) -%}
+    {{ wilson_upper('(' ~ share ~ ') * (' ~ n ~ ')', n) }}
+{%- endmacro %}

@@ -1,0 +1,68 @@
+-- The by-cohort mart, recomputed independently: each city's entry cohort is the year of its
+-- first assessment under the current standard (from the assessments, not dim_cities), each
+-- assessment's number is its rank in the city's current-standard history by submission date
+-- (then id), and the counts and share come from the criterion results.
+with assessments as (
+    select * from {{ ref('fct_assessments') }}
+),
+
+results as (
+    select * from {{ ref('fct_criterion_results') }}
+),
+
+current_assessments as (
+    select *
+    from assessments
+    where standard_version = (select max(standard_version) from assessments)
+),
+
+numbered as (
+    select
+        assessment_id,
+        min(assessment_year) over (partition by city_id) as entry_cohort,
+        row_number() over (
+            partition by city_id order by submitted_date, assessment_id
+        ) as assessment_number
+    from current_assessments
+),
+
+expected as (
+    select
+        results.practice_area,
+        numbered.entry_cohort,
+        numbered.assessment_number,
+        count(distinct results.assessment_id) as assessments,
+        count(*) as criterion_results,
+        sum(case when results.is_met then 1 else 0 end) as criteria_met
+    from results
+    inner join numbered
+        on results.assessment_id = numbered.assessment_id
+    group by results.practice_area, numbered.entry_cohort, numbered.assessment_number
+),
+
+mart as (
+    select * from {{ ref('fct_practice_area_achievement_by_cohort') }}
+)
+
+select
+    coalesce(expected.practice_area, mart.practice_area) as practice_area,
+    coalesce(expected.entry_cohort, mart.entry_cohort) as entry_cohort,
+    coalesce(expected.assessment_number, mart.assessment_number) as assessment_number,
+    expected.assessments as expected_assessments,
+    mart.assessments,
+    expected.criterion_results as expected_results,
+    mart.criterion_results,
+    expected.criteria_met as expected_met,
+    mart.criteria_met,
+    mart.share_met
+from expected
+full outer join mart
+    on expected.practice_area = mart.practice_area
+    and expected.entry_cohort = mart.entry_cohort
+    and expected.assessment_number = mart.assessment_number
+where expected.practice_area is null
+    or mart.practice_area is null
+    or expected.assessments <> mart.assessments
+    or expected.criterion_results <> mart.criterion_results
+    or expected.criteria_met <> mart.criteria_met
+    or abs(mart.share_met - cast(expected.criteria_met as {{ type_double() }}) / expected.criterion_results) > 1e-9

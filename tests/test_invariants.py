@@ -1,0 +1,140 @@
+"""The invariants (dbt tests in tests/invariants/, tag `invariant`) guard any data, not only the
+synthetic history: they run on a real-looking variant of it, and a wrong but plausible mart
+makes `wwc build` refuse to publish, naming the failing test, with the published file intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT_ROOT, WWC, Built, run_wwc
+
+INVARIANTS = sorted(p.stem for p in (PROJECT_ROOT / "tests" / "invariants").glob("*.sql"))
+CALIBRATION = sorted(p.stem for p in (PROJECT_ROOT / "tests" / "calibration").glob("*.sql"))
+
+
+@pytest.fixture(scope="module")
+def real_looking_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another generator seed with its manifest removed: a history the project did not publish
+    figures for, as real data would be."""
+    out = tmp_path_factory.mktemp("seed7")
+    done = subprocess.run(
+        [WWC, "generate", "--seed", "7", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (out / "synthetic_history.json").unlink()
+    return out
+
+
+def test_every_invariant_runs_on_a_real_looking_history(
+    real_looking_seeds: Path, tmp_path: Path
+) -> None:
+    run = run_wwc("build", "--seeds", str(real_looking_seeds), warehouse=tmp_path / "wwc.duckdb")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "skipping calibration tests" in run.stdout
+    assert len(INVARIANTS) >= 12
+    for name in INVARIANTS:
+        assert f"PASS {name} " in run.stdout, name
+    for name in CALIBRATION:
+        assert name not in run.stdout, name
+
+
+def _project_copy(dest: Path) -> Path:
+    """The project's tracked and new files (not data/, target/ or the environment)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = PROJECT_ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# Each mutation: a file of the project, the text it replaces and its wrong-but-plausible
+# replacement, the seeds it runs on, and the invariant that must refuse it.
+MUTATIONS = {
+    "cohort filed one year late": (
+        "models/marts/fct_practice_area_achievement_by_cohort.sql",
+        "    cities.entry_cohort,\n",
+        "    cities.entry_cohort + 1 as entry_cohort,\n",
+        "synthetic",
+        "assert_achievement_by_cohort_recomputed_from_results",
+    ),
+    "year shares over one criterion too many": (
+        "models/marts/fct_practice_area_achievement_by_year.sql",
+        "as {{ type_double() }}) / count(*) as share_met",
+        "as {{ type_double() }}) / (count(*) + count(distinct assessment_id)) as share_met",
+        "synthetic",
+        "assert_achievement_by_year_recomputed_from_results",
+    ),
+    "silver awarded as gold on real-looking data": (
+        "models/marts/fct_assessments.sql",
+        "    certification_level,\n    {{ certification_level_for_share",
+        "    case when certification_level = 'silver' then 'gold' else certification_level end\n"
+        "        as certification_level,\n    {{ certification_level_for_share",
+        "real-looking",
+        "assert_certification_level_follows_share_met",
+    ),
+    "a report's share scaled": (
+        "models/reports/rpt_criterion_prevalence.sql",
+        "cast(sum(criteria_met) as {{ type_double() }}) / sum(assessments) as share_met",
+        "cast(sum(criteria_met) as {{ type_double() }}) / sum(assessments) * 0.95 as share_met",
+        "synthetic",
+        "assert_report_shares_equal_their_counts",
+    ),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_a_wrong_mart_is_refused_and_the_published_file_kept(
+    mutation: str, built: Built, real_looking_seeds: Path, tmp_path: Path
+) -> None:
+    relative, old, new, seeds, failing_test = MUTATIONS[mutation]
+    project = _project_copy(tmp_path / "project")
+    model = project / relative
+    text = model.read_text()
+    assert text.count(old) == 1, f"{relative} no longer contains the text this mutation replaces"
+    model.write_text(text.replace(old, new))
+
+    published = tmp_path / "data" / "wwc.duckdb"
+    published.parent.mkdir()
+    shutil.copy2(built.path, published)
+    before = _sha256(published)
+
+    seeds_dir = real_looking_seeds if seeds == "real-looking" else project / "seeds"
+    # The copy's own package, so that its dbt project (with the mutation) is the one built.
+    env = dict(os.environ, WWC_WAREHOUSE=str(published), PYTHONPATH=str(project))
+    done = subprocess.run(
+        [sys.executable, "-m", "wwc.cli", "build", "--seeds", str(seeds_dir)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-3000:]
+    assert re.search(rf"FAIL \d+ {failing_test} ", output), output[-3000:]
+    assert "was not changed" in output
+    assert _sha256(published) == before
