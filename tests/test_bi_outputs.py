@@ -90,6 +90,40 @@ def test_picture_report_shows_the_published_report_figures(built: Built) -> None
         assert f"{band} (" in population and "too few to compare" in population
 
 
+def test_picture_report_marks_only_the_findings_the_tests_support(built: Built) -> None:
+    page = (built.path.parent / "wwc_report.html").read_text()
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        directions = con.execute(
+            "select practice_area, change_in_share_met, change_direction "
+            "from reports.rpt_practice_area_change_between_assessments"
+        ).fetchall()
+        flagged = {
+            report: con.execute(
+                f"select count(*) from reports.{report} where differs_from_other_cities"
+            ).fetchone()[0]
+            for report in ("rpt_achievement_by_form_of_government",
+                           "rpt_achievement_by_population_band")
+        }  # fmt: skip
+        masters_differ = con.execute(
+            "select count(*) from reports.rpt_mastery_characteristics "
+            "where differs_from_others and not is_mastery_component"
+        ).fetchone()[0]
+    change = _figure(page, "practice-area-change")
+    for _area, delta, direction in directions:
+        marked = f"{delta * 100:+.1f} pts ?<" in change
+        assert marked == (direction == "no clear change"), (_area, direction)
+    for chart, report in (
+        ("achievement-by-form-of-government", "rpt_achievement_by_form_of_government"),
+        ("achievement-by-population-band", "rpt_achievement_by_population_band"),
+    ):
+        figure = _figure(page, chart)
+        assert figure.count('class="differs"') == flagged[report], chart
+        assert ("differs clearly from the other cities in any" in figure) == (not flagged[report])
+    mastery = page[page.index('<section id="mastery">') :]
+    assert ("No characteristic distinguishes masters" in mastery) == (masters_differ == 0)
+    assert "certified gold or platinum</h2>" in mastery
+
+
 def test_picture_report_draws_what_the_report_tables_hold(built: Built, tmp_path: Path) -> None:
     """Change a published report table: the chart follows it (nothing is recomputed)."""
     copy = tmp_path / "wwc.duckdb"
@@ -278,7 +312,7 @@ def test_report_loads_in_chromium_offline_with_every_chart(browser: dict, built:
     population = charts["achievement-by-population-band"]
     assert population["marks"] == population["whiskers"] == n["rpt_achievement_by_population_band"]
     assert charts["certification-levels-by-year"]["marks"] >= 3
-    assert "What distinguishes cities that master" in seen["text"]
+    assert "What distinguishes cities certified gold or platinum" in seen["text"]
 
 
 def test_docs_open_offline_in_chromium_with_column_descriptions(browser: dict) -> None:

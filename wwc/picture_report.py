@@ -101,8 +101,8 @@ def read_reports(published: Path) -> dict[str, list[Row]]:
             "mastery": _rows(
                 con,
                 "select * from reports.rpt_mastery_characteristics "
-                "where not is_mastery_component and rank_among_city_traits is not null "
-                "order by rank_among_city_traits limit 8",
+                "where not is_mastery_component and p_value is not null "
+                "order by p_value_adjusted, rank_among_city_traits limit 8",
             ),
         }
     finally:
@@ -260,33 +260,42 @@ def chart_practice_area_change(rows: list[Row]) -> str:
                     f"(95% interval {_pct(lo, 1)} to {_pct(hi, 1)})</title></rect>"
                 )
                 parts.append(_whisker(x(lo), x(hi), top + bar_h / 2))
-            change = r["change_in_share_met"]
+            # Coloured only when the paired city-level test tells the change from noise.
+            direction = r["change_direction"]
             parts.append(
                 _text(
                     label_w + plot_w + 10,
                     y + bar_h + 4,
-                    _points(change),
-                    fill=UP if change > 0 else DOWN if change < 0 else "#57606a",
-                    font_weight="600",
+                    _points(r["change_in_share_met"])
+                    + ("" if direction in ("up", "down") else " ?"),
+                    fill=UP if direction == "up" else DOWN if direction == "down" else "#57606a",
+                    font_weight="600" if direction in ("up", "down") else "400",
                 )
             )
             y += group_h
     parts = x.axis(plot_top, y) + parts
     svg = _svg(label_w + plot_w + right_w, height, title, parts)
-    up = sum(1 for r in rows if r["from_assessment_number"] == 1 and r["change_in_share_met"] > 0)
     first = [r for r in rows if r["from_assessment_number"] == 1]
+    up = sum(1 for r in first if r["change_direction"] == "up")
+    down = sum(1 for r in first if r["change_direction"] == "down")
+    unclear = len(first) - up - down
     caption = (
         f"Share of criteria met in each practice area by the same cities at their earlier and "
-        f"next assessment under the current standard ({up} of {len(first)} areas up between "
-        "the first and second). Whiskers: 95% Wilson intervals; right: change in percentage "
-        "points."
+        f"next assessment under the current standard. Between the first and second: {up} of "
+        f"{len(first)} areas clearly up, {down} clearly down, {unclear} with no clear change "
+        "(grey, marked ?), by a paired test with each city compared with itself, Holm-adjusted "
+        "across the areas. Whiskers: 95% intervals with the city as the unit; right: change in "
+        "percentage points."
     )
     table = _table(
-        ["practice area", "pair", "cities", "earlier", "next", "change"],
+        ["practice area", "pair", "cities", "earlier", "next", "change", "paired 95% interval",
+         "finding"],
         [
             (r["practice_area"], f"{r['from_assessment_number']} → {r['to_assessment_number']}",
              r["cities"], _pct(r["from_share_met"], 1), _pct(r["to_share_met"], 1),
-             _points(r["change_in_share_met"]))
+             _points(r["change_in_share_met"]),
+             f"{_points(r['change_lower_95'])} to {_points(r['change_upper_95'])}",
+             r["change_direction"])
             for r in rows
         ],
     )  # fmt: skip
@@ -355,6 +364,14 @@ def chart_criterion_prevalence(rows: list[Row], shown: int = 10) -> str:
     return _figure(chart, title, source, svg, caption, table)
 
 
+def _group_finding(r: Row) -> str:
+    if r["is_small_group"]:
+        return "too few cities to compare"
+    if r["differs_from_other_cities"]:
+        return f"differs from the other cities (adjusted p = {r['p_value_adjusted']:.3f})"
+    return "no clear difference"
+
+
 def chart_achievement_by_group(
     rows: list[Row], group: str, chart: str, title: str, source: str, noun: str
 ) -> str:
@@ -405,30 +422,45 @@ def chart_achievement_by_group(
             c = colour[r[group]]
             body.append(_whisker(x(r["share_met_lower_95"]), x(r["share_met_upper_95"]), cy, c))
             fill = "#fff" if r["is_small_group"] else c
+            finding = _group_finding(r)
+            if r["differs_from_other_cities"]:  # a ring marks a difference the test supports
+                body.append(
+                    f'<circle class="differs" cx="{x(r["share_met"]):.1f}" cy="{cy:.1f}" r="7" '
+                    'fill="none" stroke="#1f2328" stroke-width="1.5"/>'
+                )
             body.append(
                 f'<circle class="point" cx="{x(r["share_met"]):.1f}" cy="{cy:.1f}" r="4" '
                 f'fill="{fill}" stroke="{c}" stroke-width="1.5"><title>{_e(r[group])}, {_e(area)}: '
                 f"{_pct(r['share_met'], 1)} (95% interval {_pct(r['share_met_lower_95'], 1)} to "
                 f"{_pct(r['share_met_upper_95'], 1)}; {r['criteria_met']} of "
-                f"{r['criterion_results']} criterion results)</title></circle>"
+                f"{r['criterion_results']} criterion results; {_e(finding)})</title></circle>"
             )
         y += block + gap
     parts += x.axis(plot_top - 4, y - gap + 4) + body
     height = y + 20
     svg = _svg(label_w + plot_w + right_w, height, title, parts)
+    flagged = [r for r in rows if r["differs_from_other_cities"]]
+    verdict = (
+        f"{len(flagged)} of {len(rows)} cells differ from the other cities (ringed): "
+        + "; ".join(f"{r[group]} in {r['practice_area']}" for r in flagged)
+        if flagged
+        else f"No {noun} differs clearly from the other cities in any practice area"
+    )
     caption = (
         f"Share of criteria met per practice area by {noun}, over every assessment under the "
-        "current standard. Dot: share met; whiskers: 95% Wilson interval (criterion results "
-        "as trials, so narrower than the real uncertainty); dashed line: all cities. A hollow "
-        "dot marks a group of fewer than 10 cities, too small to compare."
+        "current standard. Dot: share met; whiskers: 95% interval with the city as the unit; "
+        "dashed line: all cities. Each group is tested against the other cities, with city-level "
+        f"variances and Holm's correction across the chart's comparisons. {verdict}. A hollow "
+        "dot marks a group of fewer than 10 cities, too small to compare (never tested)."
     )
     table = _table(
-        [noun, "practice area", "cities", "assessments", "share met", "95% interval", "small"],
+        [noun, "practice area", "cities", "assessments", "share met", "95% interval",
+         "other cities", "finding"],
         [
             (r[group], r["practice_area"], r["cities"], r["assessments"],
              _pct(r["share_met"], 1),
              f"{_pct(r['share_met_lower_95'], 1)} to {_pct(r['share_met_upper_95'], 1)}",
-             "yes" if r["is_small_group"] else "")
+             _pct(r["share_met_other_cities"], 1), _group_finding(r))
             for r in rows
         ],
     )  # fmt: skip
@@ -525,6 +557,7 @@ def mastery_table(rows: list[Row]) -> str:
                 _fmt(r["masters_value"]),
                 _fmt(r["others_value"]),
                 _fmt(r["effect_size"], 2),
+                _fmt(r["p_value_adjusted"], 3),
                 r["effect_magnitude"],
             )
         )
@@ -532,16 +565,27 @@ def mastery_table(rows: list[Row]) -> str:
         for r in rows
     )
     first = rows[0]
+    differing = [r for r in rows if r["differs_from_others"]]
+    verdict = (
+        "Characteristics that differ between masters and the other cities: "
+        + ", ".join(_e(r["characteristic"]) for r in differing)
+        + "."
+        if differing
+        else f"<strong>No characteristic distinguishes masters from the other cities at this "
+        f"sample size</strong>: with {first['masters_cities']} masters, none of the differences "
+        "below is larger than chance would produce."
+    )
     return (
-        '<section id="mastery"><h2>What distinguishes cities that master the foundational '
-        "practices</h2>"
+        '<section id="mastery"><h2>What distinguishes cities certified gold or platinum</h2>'
         f'<p class="note">Masters: cities whose latest assessment under the current standard was '
         f"certified gold or platinum ({first['masters_cities']} cities, against "
-        f"{first['others_cities']} others). The characteristics that differ most, by absolute "
-        "effect size. Source: "
+        f"{first['others_cities']} others). Each characteristic is tested with Fisher's exact "
+        "test (numeric ones: above or below the median of all cities), Holm-adjusted across the "
+        f"characteristics; an effect size is labelled only when its test is significant. "
+        f"{verdict} Source: "
         "<code>reports.rpt_mastery_characteristics</code>.</p><table><tr><th>characteristic"
         "</th><th>statistic</th><th>masters</th><th>others</th><th>effect size</th>"
-        f"<th>magnitude</th></tr>{body}</table></section>"
+        f"<th>adjusted p</th><th>finding</th></tr>{body}</table></section>"
     )
 
 
