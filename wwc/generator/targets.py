@@ -13,8 +13,10 @@ from wwc.generator.cities import (
     FORM_OF_GOVERNMENT_SHARES,
     MIN_POPULATION,
     City,
+    excluded_places,
     real_place_names,
     real_places,
+    us_places,
 )
 from wwc.generator.criteria import AI_POLICY, OPEN_DATA_CENTRAL_LOCATION, PUBLISHED, Criterion
 from wwc.generator.history import GOLD, NONE, PLATINUM, REPURPOSING, SILVER, Assessment
@@ -66,6 +68,12 @@ EXPECTED: dict[str, object] = {
         "2018": {"criteria": 45, "practice_areas": 8},
     },
     "published_wording": PUBLISHED_WORDING,
+    # The pool of real places (README, "Cities"): excluded_places.csv by reason.
+    "pool": {
+        "us_places_30000": 1728,
+        "excluded": {"section": 214, "cdp": 164, "unincorporated": 12, "duplicate": 4, "region": 1},
+        "municipalities": 1333,
+    },
     "cities": 203,
     "cities_ever": 203,
     "cities_2018_2019": 139,
@@ -81,7 +89,7 @@ EXPECTED: dict[str, object] = {
         "2018": {GOLD: 4, SILVER: 9},
         "2019": {PLATINUM: 2, GOLD: 8, SILVER: 14},
     },
-    "moved_up_to_gold": 6,
+    "moved_up_to_gold": {"2018": 3, "2019": 6},
     "moved_up_to_platinum": 2,
     "most_met": OPEN_DATA_CENTRAL_LOCATION,
     "ai_policy_met": 1,
@@ -110,11 +118,12 @@ def _levels_after(assessments: list[Assessment], year: int) -> dict[str, str]:
     return {city: level for city, level in latest.items() if level != NONE}
 
 
-def _moved_up(assessments: list[Assessment], to: str, from_: set[str]) -> int:
-    """Cities that reached `to` after holding one of the levels in from_."""
+def _moved_up(assessments: list[Assessment], to: str, from_: set[str], year: int = 2019) -> int:
+    """Cities that reached `to` by that year after holding one of the levels in from_."""
     held: dict[str, list[str]] = defaultdict(list)
     for a in sorted(assessments, key=lambda a: a.year):
-        held[a.city.city_id].append(a.level)
+        if a.year <= year:
+            held[a.city.city_id].append(a.level)
     return sum(
         to in levels and bool(from_ & set(levels[: levels.index(to)])) for levels in held.values()
     )
@@ -223,6 +232,11 @@ def check_targets(
         "published_wording": sorted(
             c.criterion_id for c in criteria if c.wording_source == PUBLISHED
         ),
+        "pool": {
+            "us_places_30000": len(us_places()),
+            "excluded": dict(Counter(e.reason for e in excluded_places())),
+            "municipalities": len(real_places()),
+        },
         "cities": len(cities),
         "cities_ever": len(years),
         "cities_2018_2019": len(by_city),
@@ -236,7 +250,9 @@ def check_targets(
             str(y): dict(Counter(_levels_after(assessments, y).values()).most_common())
             for y in (2017, 2018, 2019)
         },
-        "moved_up_to_gold": _moved_up(assessments, GOLD, {SILVER}),
+        "moved_up_to_gold": {
+            str(y): _moved_up(assessments, GOLD, {SILVER}, y) for y in (2018, 2019)
+        },
         "moved_up_to_platinum": _moved_up(assessments, PLATINUM, {SILVER, GOLD}),
         "most_met": top,
         "most_met_share": round(met[top] / len(current), 4),
