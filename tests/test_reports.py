@@ -333,9 +333,9 @@ def test_achievement_by_form_of_government_groups(con) -> None:
             "from reports.rpt_achievement_by_form_of_government"
         ).fetchall()
     )
-    assert cities == {"council-manager": 65, "mayor-council": 64, "other": 10}
+    assert cities == {"council-manager": 68, "mayor-council": 58, "other": 13}
     assert sum(cities.values()) == 139
-    # 'other' has exactly the threshold of 10 cities: comparable, but only just.
+    # The smallest group, 'other', has 13 cities: above the threshold of 10, so comparable.
     assert con.execute(
         "select count(*) from reports.rpt_achievement_by_form_of_government where is_small_group"
     ).fetchone() == (0,)
@@ -347,11 +347,11 @@ def test_achievement_by_population_band_groups(con) -> None:
         "from reports.rpt_achievement_by_population_band order by 1"
     ).fetchall()
     assert bands == [
-        (1, "under 50k", 43, False),
-        (2, "50k-100k", 48, False),
-        (3, "100k-250k", 31, False),
-        (4, "250k-500k", 5, True),
-        (5, "500k and over", 12, False),
+        (1, "under 50k", 46, False),
+        (2, "50k-100k", 51, False),
+        (3, "100k-250k", 25, False),
+        (4, "250k-500k", 7, True),
+        (5, "500k and over", 10, False),
     ]
 
 
@@ -463,9 +463,10 @@ def test_mastery_shares_and_cohens_h(mastery, cities_by_mastery) -> None:
             assert row["difference"] == pytest.approx(p1 - p2, abs=1e-12)
             assert row["effect_size"] == pytest.approx(cohens_h(p1, p2), abs=1e-9)
             assert row["effect_measure"] == "Cohen's h"
-    # Headline on the synthetic data: 8 of 10 masters are mayor-council, against 43% of others.
-    mayor = mastery[("form of government mayor-council", "share of cities")]
-    assert (mayor["masters_value"], round(mayor["others_value"], 3)) == (0.8, 0.434)
+    # Headline on the synthetic data: 1 of 10 masters has 50,000-100,000 residents, against 39%
+    # of the others.
+    band = mastery[("population band 50k-100k", "share of cities")]
+    assert (band["masters_value"], round(band["others_value"], 3)) == (0.1, 0.388)
 
 
 def test_mastery_standardized_mean_differences(con, mastery, cities_by_mastery) -> None:
@@ -512,6 +513,6 @@ def test_mastery_ranks_follow_absolute_effect_size(mastery) -> None:
     assert [r["rank_among_city_traits"] for r in traits] == [
         1 + sum(other > size for other in rounded) for size in rounded
     ]
-    # On the synthetic data the strongest city trait is the form of government.
-    assert traits[0]["characteristic"] == "form of government council-manager"
-    assert traits[0]["effect_magnitude"] == "large"
+    # On the synthetic data the strongest city trait is the population band of 50,000-100,000.
+    assert traits[0]["characteristic"] == "population band 50k-100k"
+    assert traits[0]["effect_magnitude"] == "medium"
