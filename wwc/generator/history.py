@@ -230,6 +230,9 @@ def _score_2018(rng: random.Random, std: Standard, history: list[Assessment]) ->
             if kept & repurposing and rng.random() < 0.35:
                 kept.discard(rng.choice(sorted(kept & repurposing)))
             k = _target_2018(rng, a.city, a.level, len(previous) + rng.randint(0, 3))
+            # Gains come from outside Repurposing and the AI policy, so they can run out.
+            gainable = [c for c in std.ids if c not in kept | repurposing | {AI_POLICY}]
+            k = min(k, len(kept) + sum(std.weight[c] > 0 for c in gainable))
             a.earned = std.fill(rng, kept, k, {AI_POLICY} | repurposing)
         previous = a.earned
 
@@ -265,6 +268,39 @@ def _calibrate_open_data(rng: random.Random, std: Standard, current: list[Assess
                 excess += 1
     if excess:
         raise RuntimeError(f"open data calibration left {excess} assessments off target")
+
+
+def _cap_the_rest(rng: random.Random, std: Standard, current: list[Assessment]) -> None:
+    """Keep every other criterion below OD3's count, so open data in a central location stays the
+    single most met: swap the excess out for another criterion of the same practice area (scores,
+    levels and practice-area totals stay as they are), from the weakest assessments first."""
+    cap = OD3_TARGET - 1
+    count = defaultdict(int)
+    for a in current:
+        for cid in a.earned:
+            count[cid] += 1
+    special = {OPEN_DATA_CENTRAL_LOCATION, AI_POLICY}
+    for cid in sorted(c for c in std.ids if count[c] > cap and c not in special):
+        area = [c for c in std.ids if std.area[c] == std.area[cid] and c not in special]
+        for a in sorted(current, key=lambda a: (len(a.earned), a.city.city_id, a.year)):
+            if count[cid] <= cap:
+                break
+            if not std.removable(a.earned, cid):
+                continue
+            options = [
+                c
+                for c in area
+                if c not in a.earned
+                and count[c] < cap
+                and (std.prereq[c] is None or std.prereq[c] in a.earned - {cid})
+            ]
+            if options:
+                into = rng.choice(options)
+                _swap_within_area(std, a, cid, into)
+                count[cid] -= 1
+                count[into] += 1
+        if count[cid] > cap:
+            raise RuntimeError(f"{cid} is met by {count[cid]} assessments, more than OD3")
 
 
 def _calibrate_ai_policy(rng: random.Random, std: Standard, current: list[Assessment]) -> None:
@@ -308,6 +344,7 @@ def generate_history(
 
     current = [a for a in assessments if a.standard_version == 2018]
     _calibrate_open_data(rng, std[2018], current)
+    _cap_the_rest(rng, std[2018], current)
     _calibrate_ai_policy(rng, std[2018], current)
     for a in assessments:
         _report(rng, std[a.standard_version], a)
