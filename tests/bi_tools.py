@@ -88,7 +88,7 @@ def duckdb_cli(folder: Path, version: str) -> Path:
 
 
 def chromium() -> str:
-    """Debian's chromium (`.ci/run` installs it: apt-get install -y chromium)."""
+    """Debian's chromium (the test session installs it when missing: tests/system_packages.py)."""
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)
         if found:
