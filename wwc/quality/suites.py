@@ -1,31 +1,34 @@
 """The Great Expectations suites, defined here and written into the committed file context.
 
 Run `python -m wwc.quality.suites` after changing a definition; it rewrites the suites,
-validation definitions and checkpoints under expectations/gx. Each expectation carries
-`meta.reason`, the sentence a data steward reads when it fails.
+validation definitions and checkpoints under expectations/gx, with ids derived from the names
+(so rewriting unchanged definitions changes no file). Each expectation carries `meta.reason`, the
+sentence a data steward reads when it fails. Allowed values come from wwc.vocabulary.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import uuid
+from pathlib import Path
+
+import yaml
 
 from wwc.settings import EXPECTATIONS_DIR
+from wwc.vocabulary import (
+    CURRENT_STANDARD,
+    FORMS_OF_GOVERNMENT,
+    LEVELS,
+    PRACTICE_AREAS,
+    STATE_CODES,
+    STATUSES,
+)
 
 LANDING_SUITE = "landing_file"
-STATES = [
-    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL",
-    "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE",
-    "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX",
-    "UT", "VA", "VT", "WA", "WI", "WV", "WY",
-]  # fmt: skip
-FORMS = ["council-manager", "mayor-council", "commission", "town meeting",
-         "representative town meeting", "other"]  # fmt: skip
-LEVELS = ["none", "silver", "gold", "platinum"]
-PRACTICE_AREAS_2018 = [
-    "Data Governance", "Evaluations", "General Management", "Open Data",
-    "Performance & Analytics", "Repurposing", "Results-Driven Contracting",
-    "Stakeholder Engagement",
-]  # fmt: skip
+# Namespace of the ids written into the context (any fixed UUID would do).
+ID_NAMESPACE = uuid.UUID("ddcab6d3-17a5-46e3-a3f9-eca82d4402da")
 
 # Marts checked before publishing: suite name -> SQL giving the frame it validates.
 MART_FRAMES = {
@@ -89,13 +92,13 @@ def _landing(gxe) -> list:
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="certification_level",
-            value_set=LEVELS,
-            meta=reason("certification_level must be one of: none, silver, gold, platinum"),
+            value_set=list(LEVELS),
+            meta=reason("certification_level must be one of: " + ", ".join(LEVELS)),
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="status",
-            value_set=["met", "not met"],
-            meta=reason("status must be 'met' or 'not met'"),
+            value_set=list(STATUSES),
+            meta=reason("status must be " + " or ".join(f"'{s}'" for s in STATUSES)),
         ),
         gxe.ExpectColumnValuesToMatchRegex(
             column="population",
@@ -109,13 +112,13 @@ def _landing(gxe) -> list:
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="state_code",
-            value_set=STATES,
+            value_set=list(STATE_CODES),
             meta=reason("state_code must be a two-letter USPS code of a state, DC or PR"),
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="form_of_government",
-            value_set=FORMS,
-            meta=reason("form_of_government must be one of: " + ", ".join(FORMS)),
+            value_set=list(FORMS_OF_GOVERNMENT),
+            meta=reason("form_of_government must be one of: " + ", ".join(FORMS_OF_GOVERNMENT)),
         ),
         gxe.ExpectCompoundColumnsToBeUnique(
             column_list=["assessment_id", "criterion_id"],
@@ -224,7 +227,7 @@ def _marts(gxe) -> dict[str, list]:
             ),
             gxe.ExpectColumnValuesToBeInSet(
                 column="certification_level",
-                value_set=LEVELS,
+                value_set=list(LEVELS),
                 meta=reason("unknown certification level"),
             ),
             # Plausible bounds around the calibrated history (mean share met about 0.3).
@@ -244,7 +247,7 @@ def _marts(gxe) -> dict[str, list]:
             ),
             gxe.ExpectColumnValuesToBeInSet(
                 column="practice_area",
-                value_set=PRACTICE_AREAS_2018,
+                value_set=list(PRACTICE_AREAS[CURRENT_STANDARD]),
                 meta=reason("practice area outside the current standard"),
             ),
             gxe.ExpectColumnMeanToBeBetween(
@@ -326,7 +329,44 @@ def write_suites() -> list[str]:
                 result_format={"result_format": "COMPLETE"},
             )
         )
+    _derive_ids(EXPECTATIONS_DIR / "gx")
     return sorted(definitions)
+
+
+def _stable_id(*key: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, "/".join(key)))
+
+
+def _derive_ids(gx_dir: Path) -> None:
+    """Replace the random ids GX gave what write_suites wrote with ids derived from names (for an
+    expectation: its suite, type and arguments), in every file that refers to them."""
+    ids: dict[str, str] = {}
+    for path in sorted((gx_dir / "expectations").glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        ids[suite["id"]] = _stable_id("suite", suite["name"])
+        for e in suite["expectations"]:
+            arguments = json.dumps(e["kwargs"], sort_keys=True)
+            ids[e["id"]] = _stable_id("expectation", suite["name"], e["type"], arguments)
+    for folder in ("validation_definitions", "checkpoints"):
+        for path in sorted((gx_dir / folder).glob("*.json")):
+            item = json.loads(path.read_text(encoding="utf-8"))
+            ids[item["id"]] = _stable_id(folder, item["name"])
+    config = gx_dir / "great_expectations.yml"
+    for source_name, source in yaml.safe_load(config.read_text(encoding="utf-8"))[
+        "fluent_datasources"
+    ].items():
+        ids[source["id"]] = _stable_id("datasource", source_name)
+        for asset_name, asset in source["assets"].items():
+            ids[asset["id"]] = _stable_id("asset", source_name, asset_name)
+            for batch_name, batch in asset["batch_definitions"].items():
+                ids[batch["id"]] = _stable_id("batch", source_name, asset_name, batch_name)
+    if len(set(ids.values())) != len(ids):
+        raise ValueError("two expectations of a suite have the same type and arguments")
+    random_id = re.compile("|".join(map(re.escape, ids)))
+    folders = ("expectations", "validation_definitions", "checkpoints")
+    for path in [config, *(p for f in folders for p in sorted((gx_dir / f).glob("*.json")))]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(random_id.sub(lambda m: ids[m.group(0)], text), encoding="utf-8")
 
 
 if __name__ == "__main__":
