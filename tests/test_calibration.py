@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from conftest import Built
+from wwc import vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +41,7 @@ def test_practice_area_by_year_has_the_eight_areas(con) -> None:
             "select practice_area from marts.fct_practice_area_achievement_by_year"
         ).fetchall()
     }
-    assert areas == {
-        "Data Governance",
-        "Evaluations",
-        "General Management",
-        "Open Data",
-        "Performance & Analytics",
-        "Repurposing",
-        "Results-Driven Contracting",
-        "Stakeholder Engagement",
-    }
+    assert areas == set(vocabulary.PRACTICE_AREAS[2018])
     years = {
         r[0]
         for r in con.execute(

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT, Built
+from wwc import vocabulary
 
 REPORTS = (
     "rpt_criterion_prevalence",
@@ -30,16 +31,7 @@ REPORTS = (
     "rpt_certification_levels_by_year",
     "rpt_mastery_characteristics",
 )
-PRACTICE_AREAS = {
-    "Data Governance",
-    "Evaluations",
-    "General Management",
-    "Open Data",
-    "Performance & Analytics",
-    "Repurposing",
-    "Results-Driven Contracting",
-    "Stakeholder Engagement",
-}
+PRACTICE_AREAS = set(vocabulary.PRACTICE_AREAS[vocabulary.CURRENT_STANDARD])
 MIN_CITIES_TO_COMPARE = 10
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -465,9 +457,7 @@ def test_achievement_by_group_covers_the_139_cities(con) -> None:
         "select distinct population_band_order, population_band "
         "from reports.rpt_achievement_by_population_band order by 1"
     ).fetchall()
-    assert [band for _, band in bands] == [
-        "under 50k", "50k-100k", "100k-250k", "250k-500k", "500k and over"
-    ]  # fmt: skip
+    assert [band for _, band in bands] == list(vocabulary.POPULATION_BAND_LABELS)
 
 
 # --- 5. certification levels -----------------------------------------------------------------
@@ -496,7 +486,7 @@ def test_certification_levels_follow_each_citys_latest_assessment(con) -> None:
         "select city_id, certification_cohort, certification_level from marts.fct_assessments "
         "order by submitted_date, assessment_id"
     ).fetchall()
-    order = {"none": 0, "silver": 1, "gold": 2, "platinum": 3}
+    order = {level: rank for rank, level in enumerate(vocabulary.LEVELS)}
     report = {
         r["certification_cohort"]: r
         for r in _rows(con, "select * from reports.rpt_certification_levels_by_year")
@@ -509,7 +499,7 @@ def test_certification_levels_follow_each_citys_latest_assessment(con) -> None:
             if c <= cohort:
                 level[city] = lvl  # later rows overwrite earlier ones
         row = report[cohort]
-        for name in ("silver", "gold", "platinum"):
+        for name in vocabulary.CERTIFIED_LEVELS:
             assert row[name] == sum(1 for v in level.values() if v == name), (cohort, name)
         certified = {c for c, v in level.items() if v != "none"}
         assert row["newly_certified"] == len(certified - ever)
