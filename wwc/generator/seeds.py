@@ -13,6 +13,7 @@ from wwc.generator.criteria import Criterion, catalog
 from wwc.generator.history import Assessment, generate_history
 from wwc.generator.targets import CalibrationError, check_targets
 from wwc.raw_format import ENTITIES
+from wwc.vocabulary import MET, NOT_MET
 
 DEFAULT_SEED = 2020
 GENERATOR_VERSION = 2  # 2: cities borrow municipalities only (excluded_places.csv)
@@ -55,7 +56,7 @@ def _rows(cities, criteria: list[Criterion], assessments: list[Assessment]) -> d
             for a in assessments
         ],
         "criterion_results": [
-            [a.assessment_id, c.criterion_id, "met" if c.criterion_id in a.reported else "not met"]
+            [a.assessment_id, c.criterion_id, MET if c.criterion_id in a.reported else NOT_MET]
             for a in assessments
             for c in criteria
             if c.standard_version == a.standard_version

@@ -19,32 +19,17 @@ from wwc.generator.cities import (
     us_places,
 )
 from wwc.generator.criteria import AI_POLICY, OPEN_DATA_CENTRAL_LOCATION, PUBLISHED, Criterion
-from wwc.generator.history import GOLD, NONE, PLATINUM, REPURPOSING, SILVER, Assessment
+from wwc.generator.history import Assessment
+from wwc.vocabulary import (
+    GOLD,
+    LEVEL_FLOORS,
+    NONE,
+    PLATINUM,
+    PRACTICE_AREAS,
+    REPURPOSING,
+    SILVER,
+)
 
-# Published: the practice areas of each standard (2017: six foundational practices; 2018: eight).
-PRACTICE_AREAS = {
-    2017: {
-        "Open Data",
-        "Data Governance",
-        "Performance Analytics",
-        "Low-Cost Evaluations",
-        "Results-Driven Contracting",
-        "Repurposing for Results",
-    },
-    2018: {
-        "Data Governance",
-        "Evaluations",
-        "General Management",
-        "Open Data",
-        "Performance & Analytics",
-        "Repurposing",
-        "Results-Driven Contracting",
-        "Stakeholder Engagement",
-    },
-}
-# 2018 standard, by share of criteria met: silver from 51%, gold from 67% (published); platinum
-# from 84% (assumed: the published band was cut off).
-LEVEL_FROM_SHARE = [(0.84, PLATINUM), (0.67, GOLD), (0.51, SILVER)]
 # Criteria whose wording the public record gives (README lists them).
 PUBLISHED_WORDING = [
     "2018-DG1",
@@ -106,7 +91,7 @@ def _points(reported: set[str], prereq: dict[str, str | None]) -> set[str]:
 
 
 def _level_from_share(share: float) -> str:
-    return next((level for floor, level in LEVEL_FROM_SHARE if share >= floor), NONE)
+    return next((level for floor, level in LEVEL_FLOORS[2018] if share >= floor), NONE)
 
 
 def _levels_after(assessments: list[Assessment], year: int) -> dict[str, str]:
@@ -147,7 +132,7 @@ def _standard_problems(criteria: list[Criterion]) -> list[str]:
     version = {c.criterion_id: c.standard_version for c in criteria}
     for year, areas in PRACTICE_AREAS.items():
         found = {c.practice_area for c in criteria if c.standard_version == year}
-        if found != areas:
+        if found != set(areas):
             problems.append(f"{year} practice areas are {sorted(found)}")
     for cid, p in prereq.items():
         if p is not None and (version.get(p) != version[cid] or prereq[p] is not None):
@@ -276,7 +261,7 @@ def check_targets(
         problems.append(f"AI policy share {figures['ai_policy_share']} is not under 1%")
     if not figures["voided_reports"]:
         problems.append("no reported criterion is voided by an unmet prerequisite")
-    if set(change) != PRACTICE_AREAS[2018]:
+    if set(change) != set(PRACTICE_AREAS[2018]):
         problems.append(f"repeat assessments change only {sorted(change)}")
     for area, delta in change.items():
         if (area == REPURPOSING) != (delta < 0) or delta == 0:

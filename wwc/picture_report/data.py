@@ -1,0 +1,57 @@
+"""The rows each chart draws, read from the published `reports.rpt_*` tables (read-only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+Row = dict[str, Any]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_reports(published: Path) -> dict[str, list[Row]]:
+    """The rows each chart draws, straight from the published reports (read-only)."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return {
+            "change": _rows(
+                con,
+                "select * from reports.rpt_practice_area_change_between_assessments "
+                "order by from_assessment_number, to_share_met desc, practice_area",
+            ),
+            "prevalence": _rows(
+                con,
+                "select * from reports.rpt_criterion_prevalence where is_all_years "
+                "order by rank_most_met, criterion_id",
+            ),
+            "government": _rows(
+                con,
+                "select * from reports.rpt_achievement_by_form_of_government "
+                "order by practice_area, cities desc, form_of_government",
+            ),
+            "population": _rows(
+                con,
+                "select * from reports.rpt_achievement_by_population_band "
+                "order by practice_area, population_band_order",
+            ),
+            "levels": _rows(
+                con,
+                "select * from reports.rpt_certification_levels_by_year "
+                "order by certification_cohort",
+            ),
+            "mastery": _rows(
+                con,
+                "select * from reports.rpt_mastery_characteristics "
+                "where not is_mastery_component and p_value is not null "
+                "order by p_value_adjusted, rank_among_city_traits limit 8",
+            ),
+        }
+    finally:
+        con.close()

@@ -1,0 +1,142 @@
+"""The page: the charts and the mastery table in one self-contained HTML file, written atomically
+beside the published warehouse."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from wwc.picture_report.charts import (
+    CHARTS,
+    chart_certification_levels,
+    chart_criterion_prevalence,
+    chart_practice_area_change,
+)
+from wwc.picture_report.data import Row, read_reports
+from wwc.picture_report.forest import chart_achievement_by_group
+from wwc.picture_report.svg import escape
+
+FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+STYLE = f"""
+body{{font-family:{FONT};color:#1f2328;margin:0;background:#f6f7f9;line-height:1.45}}
+main{{max-width:1040px;margin:0 auto;padding:1.5rem 1.25rem 3rem}}
+h1{{font-size:1.6rem;margin:.2rem 0}}h2{{font-size:1.2rem;margin:0 0 .3rem}}
+.meta,.note,figcaption{{color:#57606a;font-size:.9rem}}
+figure{{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:1.25rem 0;
+padding:1rem 1.25rem}}
+svg{{display:block;max-width:100%;height:auto;font-family:{FONT}}}
+.banner{{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:.5rem .75rem;
+font-size:.9rem}}
+table{{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}}
+td,th{{border-bottom:1px solid #d8dee4;padding:.2rem .6rem;text-align:right}}
+td:first-child,th:first-child{{text-align:left}}th{{background:#f6f8fa}}
+details summary{{cursor:pointer;color:#0969da;font-size:.9rem;margin-top:.4rem}}
+code{{font-size:.85em;background:#eff1f3;padding:.05rem .25rem;border-radius:3px}}
+"""
+
+
+def report_path(published: Path) -> Path:
+    """`data/wwc.duckdb` -> `data/wwc_report.html`."""
+    return published.with_name(f"{published.stem}_report.html")
+
+
+def mastery_table(rows: list[Row]) -> str:
+    if not rows:
+        return ""
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{escape(cell)}</td>"
+            for cell in (
+                r["characteristic"],
+                r["statistic"],
+                _fmt(r["masters_value"]),
+                _fmt(r["others_value"]),
+                _fmt(r["effect_size"], 2),
+                _fmt(r["p_value_adjusted"], 3),
+                r["effect_magnitude"],
+            )
+        )
+        + "</tr>"
+        for r in rows
+    )
+    first = rows[0]
+    differing = [r for r in rows if r["differs_from_others"]]
+    verdict = (
+        "Characteristics that differ between masters and the other cities: "
+        + ", ".join(escape(r["characteristic"]) for r in differing)
+        + "."
+        if differing
+        else f"<strong>No characteristic distinguishes masters from the other cities at this "
+        f"sample size</strong>: with {first['masters_cities']} masters, none of the differences "
+        "below is larger than chance would produce."
+    )
+    return (
+        '<section id="mastery"><h2>What distinguishes cities certified gold or platinum</h2>'
+        f'<p class="note">Masters: cities whose latest assessment under the current standard was '
+        f"certified gold or platinum ({first['masters_cities']} cities, against "
+        f"{first['others_cities']} others). Each characteristic is tested with Fisher's exact "
+        "test (numeric ones: above or below the median of all cities), Holm-adjusted across the "
+        f"characteristics; an effect size is labelled only when its test is significant. "
+        f"{verdict} Source: "
+        "<code>reports.rpt_mastery_characteristics</code>.</p><table><tr><th>characteristic"
+        "</th><th>statistic</th><th>masters</th><th>others</th><th>effect size</th>"
+        f"<th>adjusted p</th><th>finding</th></tr>{body}</table></section>"
+    )
+
+
+def _fmt(value: object, digits: int = 3) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def render(data: dict[str, list[Row]], published: Path, when: datetime | None = None) -> str:
+    when = when or datetime.now(UTC)
+    figures = [
+        chart_practice_area_change(data["change"]),
+        chart_criterion_prevalence(data["prevalence"]),
+        chart_achievement_by_group(
+            data["government"],
+            "form_of_government",
+            CHARTS[2],
+            "Achievement by form of government",
+            "reports.rpt_achievement_by_form_of_government",
+            "form of government",
+        ),
+        chart_achievement_by_group(
+            data["population"],
+            "population_band",
+            CHARTS[3],
+            "Achievement by population band",
+            "reports.rpt_achievement_by_population_band",
+            "population band",
+        ),
+        chart_certification_levels(data["levels"]),
+    ]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        "<title>WWC Certification: the picture report</title>"
+        f"<style>{STYLE}</style></head><body><main>"
+        "<h1>What Works Cities Certification: the picture report</h1>"
+        f'<p class="meta">Drawn from the <code>reports</code> schema of <code>{escape(published)}'
+        f"</code>, published {when:%Y-%m-%d %H:%M} UTC. Query the same tables read-only: "
+        f"<code>duckdb -readonly {escape(published)}</code>.</p>"
+        '<p class="banner">The committed history is <strong>synthetic</strong>: fictional cities, '
+        "calibrated to the figures WWC has published. Load real assessments to analyse them."
+        "</p>" + "".join(figures) + mastery_table(data["mastery"]) + "</main></body></html>\n"
+    )
+
+
+def write_picture_report(published: Path) -> Path:
+    """Read the published reports read-only and (re)write `<stem>_report.html` atomically."""
+    page = render(read_reports(published), published)
+    target = report_path(published)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(page, encoding="utf-8")
+    os.replace(temporary, target)
+    return target
