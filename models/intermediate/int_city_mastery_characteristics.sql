@@ -8,7 +8,6 @@
     indicator per city and category, so their mean is a share of cities; numeric ones
     (population, assessments, the share met per practice area at the latest assessment) carry
     the city's value. -#}
-{%- set mastery_levels = ['gold', 'platinum'] -%}
 with assessments as (
     select * from {{ ref('fct_assessments') }}
 ),
@@ -47,7 +46,7 @@ cities as (
         dim_cities.city_id,
         latest.assessment_id as latest_assessment_id,
         case
-            when latest.certification_level in ('{{ mastery_levels | join("', '") }}') then 1
+            when latest.certification_level in ('gold', 'platinum') then 1
             else 0
         end as is_master,
         coalesce(dim_cities.population_band, 'unknown') as population_band,
@@ -103,7 +102,9 @@ indicators as (
         'category' as characteristic_kind,
         cities.city_id,
         cities.is_master,
-        cast(case when categories.city_id is not null then 1 else 0 end as {{ type_double() }}) as value
+        cast(
+            case when categories.city_id is not null then 1 else 0 end as {{ type_double() }}
+        ) as value
     from category_list
     cross join cities
     left join categories
@@ -116,7 +117,8 @@ area_shares as (
         cities.city_id,
         cities.is_master,
         results.practice_area,
-        cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met
+        cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*)
+            as share_met
     from cities
     inner join results
         on cities.latest_assessment_id = results.assessment_id

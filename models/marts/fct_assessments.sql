@@ -57,7 +57,8 @@ select
     criteria_voided_by_prerequisite,
     share_met,
     certification_level,
-    {{ certification_level_for_share('share_met', 'standard_version') }} as certification_level_by_share,
+    {{ certification_level_for_share('share_met', 'standard_version') }}
+        as certification_level_by_share,
     source_loaded_at as loaded_at
 from scored
 {% if is_incremental() %}

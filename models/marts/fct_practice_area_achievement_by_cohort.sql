@@ -17,8 +17,10 @@ select
     cast(count(distinct results.assessment_id) as integer) as assessments,
     cast(count(*) as integer) as criterion_results,
     cast(sum(case when results.is_met then 1 else 0 end) as integer) as criteria_met,
-    cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met
+    cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*)
+        as share_met
 from results
 inner join cities
     on results.city_id = cities.city_id
-group by results.practice_area, cities.entry_cohort, results.assessment_number, results.standard_version
+group by
+    results.practice_area, cities.entry_cohort, results.assessment_number, results.standard_version

@@ -24,7 +24,7 @@ latest as (
         ) as recency
     from cohorts
     inner join assessments
-        on assessments.certification_cohort <= cohorts.certification_cohort
+        on cohorts.certification_cohort >= assessments.certification_cohort
 ),
 
 standing as (
@@ -47,11 +47,11 @@ with_previous as (
     -- it had ever been certified before this cohort.
     select
         standing.*,
-        coalesce(lag(level_rank) over (
-            partition by city_id order by certification_cohort
+        coalesce(lag(standing.level_rank) over (
+            partition by standing.city_id order by standing.certification_cohort
         ), 0) as previous_level_rank,
-        coalesce(max(level_rank) over (
-            partition by city_id order by certification_cohort
+        coalesce(max(standing.level_rank) over (
+            partition by standing.city_id order by standing.certification_cohort
             rows between unbounded preceding and 1 preceding
         ), 0) as best_earlier_level_rank
     from standing
@@ -75,18 +75,32 @@ counted as (
         sum(case when level_rank > 0 then 1 else 0 end) as total_certified,
         sum(case when level_rank > 0 and best_earlier_level_rank = 0 then 1 else 0 end)
             as newly_certified,
-        sum(case when previous_level_rank > 0 and level_rank > previous_level_rank then 1 else 0 end)
-            as moved_up,
-        sum(case when previous_level_rank > 0 and level_rank = 2 and previous_level_rank < 2
-            then 1 else 0 end) as moved_up_to_gold,
-        sum(case when previous_level_rank > 0 and level_rank = 3 and previous_level_rank < 3
-            then 1 else 0 end) as moved_up_to_platinum,
+        sum(
+            case when previous_level_rank > 0 and level_rank > previous_level_rank then 1 else 0 end
+        ) as moved_up,
+        sum(
+            case
+                when previous_level_rank > 0 and level_rank = 2 and previous_level_rank < 2 then 1
+                else 0
+            end
+        ) as moved_up_to_gold,
+        sum(
+            case
+                when previous_level_rank > 0 and level_rank = 3 and previous_level_rank < 3 then 1
+                else 0
+            end
+        ) as moved_up_to_platinum,
         sum(case when level_rank > 0 and level_rank < previous_level_rank then 1 else 0 end)
             as moved_down,
         sum(case when level_rank = 0 and previous_level_rank > 0 then 1 else 0 end)
             as no_longer_certified,
-        sum(case when level_rank > 0 and best_earlier_level_rank > 0 and previous_level_rank = 0
-            then 1 else 0 end) as certified_again
+        sum(
+            case
+                when level_rank > 0 and best_earlier_level_rank > 0 and previous_level_rank = 0
+                    then 1
+                else 0
+            end
+        ) as certified_again
     from with_previous
     group by certification_cohort
 )

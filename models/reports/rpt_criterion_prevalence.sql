@@ -70,16 +70,17 @@ measured as (
     select
         periods.*,
         {{ cluster_robust_variance(city_residual(
-            'by_city.criteria_met', 'by_city.assessments', 'periods.share_met', 'periods.assessments')) }}
-            as share_met_variance
+            'by_city.criteria_met', 'by_city.assessments',
+            'periods.share_met', 'periods.assessments')) }} as share_met_variance
     from periods
     inner join by_city
         on periods.criterion_id = by_city.criterion_id
         and periods.is_all_years = by_city.is_all_years
         and periods.period_start_year = by_city.period_start_year
     group by
-        periods.criterion_id, periods.period_start_year, periods.period_end_year, periods.is_all_years,
-        periods.cities, periods.assessments, periods.criteria_met, periods.share_met
+        periods.criterion_id, periods.period_start_year, periods.period_end_year,
+        periods.is_all_years, periods.cities, periods.assessments, periods.criteria_met,
+        periods.share_met
 )
 
 select
@@ -101,10 +102,12 @@ select
     cast(measured.assessments as integer) as assessments,
     cast(measured.criteria_met as integer) as criteria_met,
     measured.share_met,
-    {{ clustered_share_lower('measured.share_met', 'measured.share_met_variance', 'measured.assessments', 'measured.cities') }}
-        as share_met_lower_95,
-    {{ clustered_share_upper('measured.share_met', 'measured.share_met_variance', 'measured.assessments', 'measured.cities') }}
-        as share_met_upper_95,
+    {{ clustered_share_lower(
+        'measured.share_met', 'measured.share_met_variance',
+        'measured.assessments', 'measured.cities') }} as share_met_lower_95,
+    {{ clustered_share_upper(
+        'measured.share_met', 'measured.share_met_variance',
+        'measured.assessments', 'measured.cities') }} as share_met_upper_95,
     cast(rank() over (
         partition by measured.is_all_years, measured.period_start_year
         order by measured.share_met desc

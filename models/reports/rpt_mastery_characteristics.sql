@@ -81,7 +81,8 @@ dichotomized as (
         characteristics.characteristic,
         characteristics.is_master,
         case
-            when characteristics.characteristic_kind = 'category' then cast(characteristics.value as integer)
+            when characteristics.characteristic_kind = 'category'
+                then cast(characteristics.value as integer)
             when characteristics.value > overall_medians.median_value then 1
             else 0
         end as has_trait
@@ -124,11 +125,11 @@ tables_with_constants as (
         tables.*,
         lf_k.lf + lf_not_k.lf + lf_n.lf + lf_not_n.lf - lf_total.lf as log_margins
     from tables
-    inner join log_factorials as lf_k on lf_k.i = tables.trait_n
-    inner join log_factorials as lf_not_k on lf_not_k.i = tables.total_n - tables.trait_n
-    inner join log_factorials as lf_n on lf_n.i = tables.masters_n
-    inner join log_factorials as lf_not_n on lf_not_n.i = tables.total_n - tables.masters_n
-    inner join log_factorials as lf_total on lf_total.i = tables.total_n
+    inner join log_factorials as lf_k on tables.trait_n = lf_k.i
+    inner join log_factorials as lf_not_k on tables.total_n - tables.trait_n = lf_not_k.i
+    inner join log_factorials as lf_n on tables.masters_n = lf_n.i
+    inner join log_factorials as lf_not_n on tables.total_n - tables.masters_n = lf_not_n.i
+    inner join log_factorials as lf_total on tables.total_n = lf_total.i
 ),
 
 hypergeometric as (
@@ -142,7 +143,11 @@ hypergeometric as (
         ) as probability
     from tables_with_constants
     inner join log_factorials as k
-        on k.i >= greatest(0, tables_with_constants.masters_n + tables_with_constants.trait_n - tables_with_constants.total_n)
+        on k.i >= greatest(
+            0,
+            tables_with_constants.masters_n + tables_with_constants.trait_n
+            - tables_with_constants.total_n
+        )
         and k.i <= least(tables_with_constants.masters_n, tables_with_constants.trait_n)
     inner join log_factorials as lf_k_rest
         on lf_k_rest.i = tables_with_constants.trait_n - k.i
@@ -190,8 +195,10 @@ compared as (
         masters_mean,
         others_mean,
         (masters_mean - others_mean) / nullif(pooled_sd, 0),
-        '{{ dbt.escape_single_quotes("standardized mean difference (Cohen's d, pooled SD)") }}',
-        '{{ dbt.escape_single_quotes("median test (Fisher's exact test on cities above the all-city median)") }}'
+        '{{ dbt.escape_single_quotes(
+            "standardized mean difference (Cohen's d, pooled SD)") }}',
+        '{{ dbt.escape_single_quotes(
+            "median test (Fisher's exact test on cities above the all-city median)") }}'
     from compared_values
     where characteristic_kind = 'number'
     union all
@@ -211,7 +218,8 @@ compared as (
 tested as (
     select
         compared.*,
-        compared.characteristic_group = 'share met at the latest assessment' as is_mastery_component,
+        compared.characteristic_group = 'share met at the latest assessment'
+            as is_mastery_component,
         case when compared.test_name is not null then fisher.p_value end as p_value
     from compared
     left join fisher
@@ -243,7 +251,8 @@ select
     adjusted.test_name,
     adjusted.p_value,
     adjusted.p_value_adjusted,
-    coalesce(adjusted.p_value_adjusted < {{ var('wwc_significance_level') }}, false) as differs_from_others,
+    coalesce(adjusted.p_value_adjusted < {{ var('wwc_significance_level') }}, false)
+        as differs_from_others,
     case
         when adjusted.effect_size is null then null
         when not coalesce(adjusted.p_value_adjusted < {{ var('wwc_significance_level') }}, false)
@@ -257,20 +266,27 @@ select
     -- Ranked on |effect size| to 12 decimals, so that equal sizes tie on every engine: the two
     -- categories of a two-valued characteristic have the same |h|, which floating point gives
     -- up to the last bit, and which bit differs from one engine to the next.
-    cast(case when adjusted.effect_size is not null then rank() over (
-        partition by case when adjusted.effect_size is null then 1 else 0 end
-        order by cast(abs(adjusted.effect_size) as decimal(20, 12)) desc
-    ) end as integer) as rank_by_effect_size,
-    cast(case
-        when adjusted.effect_size is not null and not adjusted.is_mastery_component
-            then rank() over (
-                partition by
-                    case
-                        when adjusted.effect_size is null or adjusted.is_mastery_component then 1
-                        else 0
-                    end
+    cast(
+        case
+            when adjusted.effect_size is not null then rank() over (
+                partition by case when adjusted.effect_size is null then 1 else 0 end
                 order by cast(abs(adjusted.effect_size) as decimal(20, 12)) desc
             )
-    end as integer) as rank_among_city_traits
+        end as integer
+    ) as rank_by_effect_size,
+    cast(
+        case
+            when adjusted.effect_size is not null and not adjusted.is_mastery_component
+                then rank() over (
+                    partition by
+                        case
+                            when adjusted.effect_size is null or adjusted.is_mastery_component
+                                then 1
+                            else 0
+                        end
+                    order by cast(abs(adjusted.effect_size) as decimal(20, 12)) desc
+                )
+        end as integer
+    ) as rank_among_city_traits
 from adjusted
 cross join group_sizes

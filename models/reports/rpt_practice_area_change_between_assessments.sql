@@ -79,8 +79,10 @@ counted as (
         sum(from_criteria_met) as from_criteria_met,
         sum(to_criterion_results) as to_criterion_results,
         sum(to_criteria_met) as to_criteria_met,
-        cast(sum(from_criteria_met) as {{ type_double() }}) / sum(from_criterion_results) as from_share_met,
-        cast(sum(to_criteria_met) as {{ type_double() }}) / sum(to_criterion_results) as to_share_met
+        cast(sum(from_criteria_met) as {{ type_double() }}) / sum(from_criterion_results)
+            as from_share_met,
+        cast(sum(to_criteria_met) as {{ type_double() }}) / sum(to_criterion_results)
+            as to_share_met
     from by_city
     group by practice_area, standard_version, from_assessment_number, to_assessment_number
 ),
@@ -98,7 +100,8 @@ measured as (
         counted.to_share_met - counted.from_share_met as change_in_share_met,
         {{ cluster_robust_variance(from_residual) }} as from_variance,
         {{ cluster_robust_variance(to_residual) }} as to_variance,
-        {{ cluster_robust_variance('(' ~ to_residual ~ ' - ' ~ from_residual ~ ')') }} as change_variance
+        {{ cluster_robust_variance('(' ~ to_residual ~ ' - ' ~ from_residual ~ ')') }}
+            as change_variance
     from counted
     inner join by_city
         on counted.practice_area = by_city.practice_area
@@ -113,7 +116,8 @@ measured as (
 tested as (
     select
         measured.*,
-        {{ normal_two_sided_p_value('change_in_share_met / nullif(sqrt(change_variance), 0)') }} as p_value
+        {{ normal_two_sided_p_value('change_in_share_met / nullif(sqrt(change_variance), 0)') }}
+            as p_value
     from measured
 ),
 
@@ -138,21 +142,33 @@ select
     cast(from_criterion_results as integer) as from_criterion_results,
     cast(from_criteria_met as integer) as from_criteria_met,
     from_share_met,
-    {{ clustered_share_lower('from_share_met', 'from_variance', 'from_criterion_results', 'cities') }} as from_share_met_lower_95,
-    {{ clustered_share_upper('from_share_met', 'from_variance', 'from_criterion_results', 'cities') }} as from_share_met_upper_95,
+    {{ clustered_share_lower(
+        'from_share_met', 'from_variance', 'from_criterion_results', 'cities') }}
+        as from_share_met_lower_95,
+    {{ clustered_share_upper(
+        'from_share_met', 'from_variance', 'from_criterion_results', 'cities') }}
+        as from_share_met_upper_95,
     cast(to_criterion_results as integer) as to_criterion_results,
     cast(to_criteria_met as integer) as to_criteria_met,
     to_share_met,
-    {{ clustered_share_lower('to_share_met', 'to_variance', 'to_criterion_results', 'cities') }} as to_share_met_lower_95,
-    {{ clustered_share_upper('to_share_met', 'to_variance', 'to_criterion_results', 'cities') }} as to_share_met_upper_95,
+    {{ clustered_share_lower(
+        'to_share_met', 'to_variance', 'to_criterion_results', 'cities') }}
+        as to_share_met_lower_95,
+    {{ clustered_share_upper(
+        'to_share_met', 'to_variance', 'to_criterion_results', 'cities') }}
+        as to_share_met_upper_95,
     change_in_share_met,
     change_in_share_met - 1.96 * sqrt(change_variance) as change_lower_95,
     change_in_share_met + 1.96 * sqrt(change_variance) as change_upper_95,
     p_value,
     p_value_adjusted,
     case
-        when p_value_adjusted < {{ var('wwc_significance_level') }} and change_in_share_met > 0 then 'up'
-        when p_value_adjusted < {{ var('wwc_significance_level') }} and change_in_share_met < 0 then 'down'
+        when
+            p_value_adjusted < {{ var('wwc_significance_level') }} and change_in_share_met > 0
+            then 'up'
+        when
+            p_value_adjusted < {{ var('wwc_significance_level') }} and change_in_share_met < 0
+            then 'down'
         else 'no clear change'
     end as change_direction
 from adjusted

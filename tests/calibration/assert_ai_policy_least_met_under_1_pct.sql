@@ -8,7 +8,9 @@ with prevalence as (
 ),
 
 ai_policy as (
-    select share_met from prevalence where criterion_id = '2018-PA7'
+    select share_met
+    from prevalence
+    where criterion_id = '2018-PA7'
 )
 
 select 'criterion 2018-PA7 has no results' as problem, null as criterion_id, null as share_met

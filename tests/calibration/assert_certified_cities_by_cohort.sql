@@ -2,7 +2,11 @@
 -- 24 after 2019; by then 6 cities had moved up to gold and 2 to platinum (and 8 cities held gold,
 -- per Tempe's 2020 release). A city keeps the level of its latest assessment.
 with as_of_years as (
-    select 2017 as as_of union all select 2018 union all select 2019
+    select 2017 as as_of
+    union all
+    select 2018
+    union all
+    select 2019
 ),
 
 latest as (
@@ -16,7 +20,7 @@ latest as (
         ) as recency
     from as_of_years
     inner join {{ ref('fct_assessments') }} as assessments
-        on assessments.assessment_year <= as_of_years.as_of
+        on as_of_years.as_of >= assessments.assessment_year
 ),
 
 actual as (
@@ -33,8 +37,10 @@ actual as (
 
 expected as (
     select 2017 as as_of, 9 as certified, 8 as silver, 1 as gold, 0 as platinum
-    union all select 2018, 13, 9, 4, 0
-    union all select 2019, 24, 14, 8, 2
+    union all
+    select 2018, 13, 9, 4, 0
+    union all
+    select 2019, 24, 14, 8, 2
 ),
 
 moved_to_gold as (

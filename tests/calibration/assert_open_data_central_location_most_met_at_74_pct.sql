@@ -8,7 +8,9 @@ with prevalence as (
 ),
 
 open_data as (
-    select share_met from prevalence where criterion_id = '2018-OD3'
+    select share_met
+    from prevalence
+    where criterion_id = '2018-OD3'
 )
 
 select 'criterion 2018-OD3 has no results' as problem, null as criterion_id, null as share_met

@@ -11,10 +11,18 @@ with repeat_cities as (
 by_area as (
     select
         results.practice_area,
-        avg(case when results.assessment_number = 1 and results.is_met then 1.0
-                 when results.assessment_number = 1 then 0.0 end) as share_first,
-        avg(case when results.assessment_number = 2 and results.is_met then 1.0
-                 when results.assessment_number = 2 then 0.0 end) as share_second
+        avg(
+            case
+                when results.assessment_number = 1 and results.is_met then 1.0
+                when results.assessment_number = 1 then 0.0
+            end
+        ) as share_first,
+        avg(
+            case
+                when results.assessment_number = 2 and results.is_met then 1.0
+                when results.assessment_number = 2 then 0.0
+            end
+        ) as share_second
     from {{ ref('fct_criterion_results') }} as results
     inner join repeat_cities
         on results.city_id = repeat_cities.city_id

@@ -2,13 +2,17 @@
 -- when 8 cities held gold and 2 platinum; by then six cities had leveled up to gold and two to
 -- platinum. Read from the report, as an analyst would.
 with expected as (
-    select 2018 as certification_cohort, 9 as total_certified, 8 as silver, 1 as gold,
+    select
+        2018 as certification_cohort, 9 as total_certified, 8 as silver, 1 as gold,
         0 as platinum, 0 as moved_up_to_gold_to_date, 0 as moved_up_to_platinum_to_date
-    union all select 2019, 13, 9, 4, 0, 3, 0
-    union all select 2020, 24, 14, 8, 2, 6, 2
+    union all
+    select 2019, 13, 9, 4, 0, 3, 0
+    union all
+    select 2020, 24, 14, 8, 2, 6, 2
 )
 
-select expected.certification_cohort, report.total_certified, report.silver, report.gold,
+select
+    expected.certification_cohort, report.total_certified, report.silver, report.gold,
     report.platinum, report.moved_up_to_gold_to_date, report.moved_up_to_platinum_to_date
 from expected
 left join {{ ref('rpt_certification_levels_by_year') }} as report

@@ -10,10 +10,16 @@ results as (
     select * from {{ ref('fct_criterion_results') }}
 ),
 
-current_assessments as (
-    select *
+current_standard as (
+    select max(standard_version) as standard_version
     from assessments
-    where standard_version = (select max(standard_version) from assessments)
+),
+
+current_assessments as (
+    select assessments.*
+    from assessments
+    inner join current_standard
+        on assessments.standard_version = current_standard.standard_version
 ),
 
 numbered as (
@@ -65,4 +71,8 @@ where expected.practice_area is null
     or expected.assessments <> mart.assessments
     or expected.criterion_results <> mart.criterion_results
     or expected.criteria_met <> mart.criteria_met
-    or abs(mart.share_met - cast(expected.criteria_met as {{ type_double() }}) / expected.criterion_results) > 1e-9
+    or abs(
+        mart.share_met
+        - cast(expected.criteria_met as {{ type_double() }}) / expected.criterion_results
+    )
+    > 1e-9

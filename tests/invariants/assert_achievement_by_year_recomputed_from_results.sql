@@ -45,4 +45,8 @@ where expected.practice_area is null
     or expected.assessments <> mart.assessments
     or expected.criterion_results <> mart.criterion_results
     or expected.criteria_met <> mart.criteria_met
-    or abs(mart.share_met - cast(expected.criteria_met as {{ type_double() }}) / expected.criterion_results) > 1e-9
+    or abs(
+        mart.share_met
+        - cast(expected.criteria_met as {{ type_double() }}) / expected.criterion_results
+    )
+    > 1e-9

@@ -1,7 +1,8 @@
 -- Invariant of the standard: from the 2018 standard on, an assessment's level is the one its
--- share of criteria met earns under the published thresholds (macros/certification_level_for_share),
--- with the share recomputed here from the scored results (prerequisite rule applied) over the
--- criteria of the assessment's standard, not taken from fct_assessments.
+-- share of criteria met earns under the published thresholds
+-- (macros/certification_level_for_share), with the share recomputed here from the scored results
+-- (prerequisite rule applied) over the criteria of the assessment's standard, not taken from
+-- fct_assessments.
 with assessments as (
     select * from {{ ref('fct_assessments') }}
 ),
@@ -36,7 +37,8 @@ recomputed as (
         assessments.share_met,
         coalesce(met.criteria_met, 0) as expected_met,
         standard_size.criteria_total as expected_total,
-        cast(coalesce(met.criteria_met, 0) as {{ type_double() }}) / standard_size.criteria_total as expected_share
+        cast(coalesce(met.criteria_met, 0) as {{ type_double() }}) / standard_size.criteria_total
+            as expected_share
     from assessments
     inner join standard_size
         on assessments.standard_version = standard_size.standard_version
@@ -58,5 +60,8 @@ from recomputed
 where criteria_met <> expected_met
     or criteria_total <> expected_total
     or abs(share_met - expected_share) > 1e-9
-    or (standard_version >= 2018
-        and certification_level <> {{ certification_level_for_share('expected_share', 'standard_version') }})
+    or (
+        standard_version >= 2018
+        and certification_level
+        <> {{ certification_level_for_share('expected_share', 'standard_version') }}
+    )

@@ -16,8 +16,12 @@ current_standard as (
 history as (
     select
         assessments.city_id,
-        min(case when assessments.standard_version = current_standard.standard_version
-            then assessments.assessment_year end) as entry_cohort,
+        min(
+            case
+                when assessments.standard_version = current_standard.standard_version
+                    then assessments.assessment_year
+            end
+        ) as entry_cohort,
         count(*) as assessments
     from assessments
     cross join current_standard

@@ -36,9 +36,16 @@ reports as (
         sum(cities)
     from {{ ref('rpt_achievement_by_population_band') }}
     group by practice_area
+),
+
+reports_expected as (
+    select 'rpt_achievement_by_form_of_government' as report
+    union all
+    select 'rpt_achievement_by_population_band'
 )
 
-select reports.*, by_year.criterion_results as expected_results, by_year.criteria_met as expected_met
+select
+    reports.*, by_year.criterion_results as expected_results, by_year.criteria_met as expected_met
 from reports
 cross join current_assessments
 left join by_year
@@ -50,13 +57,11 @@ where by_year.practice_area is null
     or reports.cities <> current_assessments.cities
 union all
 -- Every practice area of the year mart appears in both reports.
-select 'missing from ' || reports_expected.report, by_year.practice_area, null, null, null, null,
+select
+    'missing from ' || reports_expected.report, by_year.practice_area, null, null, null, null,
     null, null
 from by_year
-cross join (
-    select 'rpt_achievement_by_form_of_government' as report
-    union all select 'rpt_achievement_by_population_band'
-) as reports_expected
+cross join reports_expected
 left join reports
     on by_year.practice_area = reports.practice_area
     and reports_expected.report = reports.report

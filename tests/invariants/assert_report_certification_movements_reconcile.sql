@@ -12,6 +12,11 @@ latest_levels as (
     select count(*) as certified
     from {{ ref('dim_cities') }}
     where latest_certification_level <> 'none'
+),
+
+last_cohort as (
+    select max(certification_cohort) as certification_cohort
+    from report
 )
 
 select certification_cohort, total_certified, 'levels do not add up' as problem
@@ -27,9 +32,11 @@ select certification_cohort, total_certified, 'moves up split wrongly'
 from report
 where moved_up < moved_up_to_gold or moved_up < moved_up_to_platinum
 union all
-select report.certification_cohort, report.total_certified,
+select
+    report.certification_cohort, report.total_certified,
     'last cohort differs from dim_cities.latest_certification_level'
 from report
 cross join latest_levels
-where report.certification_cohort = (select max(certification_cohort) from report)
-    and report.total_certified <> latest_levels.certified
+inner join last_cohort
+    on report.certification_cohort = last_cohort.certification_cohort
+where report.total_certified <> latest_levels.certified

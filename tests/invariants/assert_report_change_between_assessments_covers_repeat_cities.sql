@@ -15,20 +15,22 @@ expected_pairs as (
 ),
 
 area_criteria as (
-    select practice_area, count(*) as criteria
-    from {{ ref('dim_criteria') }}
-    where standard_version = (select max(standard_version) from assessments)
-    group by practice_area
+    select criteria.practice_area, count(*) as criteria
+    from {{ ref('dim_criteria') }} as criteria
+    where criteria.standard_version = (select max(assessments.standard_version) from assessments)
+    group by criteria.practice_area
 ),
 
 expected as (
-    select expected_pairs.from_assessment_number, expected_pairs.cities,
+    select
+        expected_pairs.from_assessment_number, expected_pairs.cities,
         area_criteria.practice_area, area_criteria.criteria
     from expected_pairs
     cross join area_criteria
 )
 
-select expected.*, report.cities as report_cities,
+select
+    expected.*, report.cities as report_cities,
     report.from_criterion_results, report.to_criterion_results
 from expected
 left join {{ ref('rpt_practice_area_change_between_assessments') }} as report

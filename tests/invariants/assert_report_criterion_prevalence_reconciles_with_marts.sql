@@ -1,12 +1,17 @@
 -- Criterion prevalence covers every criterion of the current standard once per year and once
 -- over all years; each row counts every assessment of its period; the years add up to the
 -- all-years row; and per practice area and year the criteria met match the year mart.
-with current_criteria as (
-    select criterion_id
-    from {{ ref('dim_criteria') }}
-    where standard_version = (
-        select max(standard_version) from {{ ref('fct_assessments') }} where is_current_standard
-    )
+with current_standard as (
+    select max(standard_version) as standard_version
+    from {{ ref('fct_assessments') }}
+    where is_current_standard
+),
+
+current_criteria as (
+    select criteria.criterion_id
+    from {{ ref('dim_criteria') }} as criteria
+    inner join current_standard
+        on criteria.standard_version = current_standard.standard_version
 ),
 
 assessments_by_year as (
@@ -21,12 +26,16 @@ prevalence as (
 ),
 
 expected_rows as (
-    select current_criteria.criterion_id, cast(assessments_by_year.assessment_year as integer)
-        as assessment_year, assessments_by_year.assessments
+    select
+        current_criteria.criterion_id,
+        cast(assessments_by_year.assessment_year as integer) as assessment_year,
+        assessments_by_year.assessments
     from current_criteria
     cross join assessments_by_year
     union all
-    select current_criteria.criterion_id, null, (select sum(assessments) from assessments_by_year)
+    select
+        current_criteria.criterion_id, null,
+        (select sum(assessments_by_year.assessments) from assessments_by_year)
     from current_criteria
 ),
 
@@ -48,7 +57,8 @@ row_problems as (
 
 extra_rows as (
     -- Typed nulls: PostgreSQL types a bare null in a CTE as text, which no union matches.
-    select 'row count differs', cast(null as {{ dbt.type_string() }}), cast(null as integer),
+    select
+        'row count differs', cast(null as {{ dbt.type_string() }}), cast(null as integer),
         count(*)
     from prevalence
     having count(*) <> (select count(*) from expected_rows)
@@ -85,6 +95,9 @@ area_totals as (
 )
 
 select * from row_problems
-union all select * from extra_rows
-union all select * from years_sum
-union all select * from area_totals
+union all
+select * from extra_rows
+union all
+select * from years_sum
+union all
+select * from area_totals

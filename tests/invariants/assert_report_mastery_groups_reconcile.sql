@@ -13,26 +13,37 @@ cities as (
     where is_current_standard
 ),
 
-category_sums as (
+categorised as (
     select
         case
             when characteristic like 'population band %' then 'population band'
             when characteristic like 'form of government %' then 'form of government'
             when characteristic like 'entry cohort %' then 'entry cohort'
         end as category,
-        sum(masters_value) as masters_total,
-        sum(others_value) as others_total
+        masters_value,
+        others_value
     from report
     where statistic = 'share of cities'
         and masters_cities > 0
         and others_cities > 0
-        and (characteristic like 'population band %'
+        and (
+            characteristic like 'population band %'
             or characteristic like 'form of government %'
-            or characteristic like 'entry cohort %')
-    group by 1
+            or characteristic like 'entry cohort %'
+        )
+),
+
+category_sums as (
+    select
+        category,
+        sum(masters_value) as masters_total,
+        sum(others_value) as others_total
+    from categorised
+    group by category
 )
 
-select 'masters + others <> cities with a current-standard assessment' as problem,
+select
+    'masters + others <> cities with a current-standard assessment' as problem,
     null as detail
 from report
 cross join cities
@@ -45,8 +56,8 @@ union all
 select 'expected 3 categorical characteristics', cast(count(*) as {{ dbt.type_string() }})
 from category_sums
 having count(*) <> 3
-    and (select min(masters_cities) from report) > 0
-    and (select min(others_cities) from report) > 0
+    and (select min(report.masters_cities) from report) > 0
+    and (select min(report.others_cities) from report) > 0
 union all
 select '{{ dbt.escape_single_quotes("share of cities without Cohen's h") }}', characteristic
 from report

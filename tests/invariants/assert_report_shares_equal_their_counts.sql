@@ -12,30 +12,35 @@ with area_totals as (
 ),
 
 groups as (
-    select 'rpt_achievement_by_form_of_government' as report,
+    select
+        'rpt_achievement_by_form_of_government' as report,
         form_of_government as group_value, practice_area, criterion_results, criteria_met,
         share_met, share_met_all_groups, share_met_other_cities
     from {{ ref('rpt_achievement_by_form_of_government') }}
     union all
-    select 'rpt_achievement_by_population_band', population_band, practice_area,
+    select
+        'rpt_achievement_by_population_band', population_band, practice_area,
         criterion_results, criteria_met, share_met, share_met_all_groups, share_met_other_cities
     from {{ ref('rpt_achievement_by_population_band') }}
 ),
 
 ratios as (
-    select report, group_value || ' ' || practice_area as row_key, 'share_met' as measure,
+    select
+        report, group_value || ' ' || practice_area as row_key, 'share_met' as measure,
         share_met as published,
         cast(criteria_met as {{ type_double() }}) / criterion_results as expected
     from groups
     union all
-    select groups.report, groups.group_value || ' ' || groups.practice_area, 'share_met_all_groups',
+    select
+        groups.report, groups.group_value || ' ' || groups.practice_area, 'share_met_all_groups',
         groups.share_met_all_groups,
         cast(area_totals.criteria_met as {{ type_double() }}) / area_totals.criterion_results
     from groups
     inner join area_totals
         on groups.practice_area = area_totals.practice_area
     union all
-    select groups.report, groups.group_value || ' ' || groups.practice_area, 'share_met_other_cities',
+    select
+        groups.report, groups.group_value || ' ' || groups.practice_area, 'share_met_other_cities',
         groups.share_met_other_cities,
         cast(area_totals.criteria_met - groups.criteria_met as {{ type_double() }})
         / nullif(area_totals.criterion_results - groups.criterion_results, 0)
@@ -43,23 +48,27 @@ ratios as (
     inner join area_totals
         on groups.practice_area = area_totals.practice_area
     union all
-    select 'rpt_criterion_prevalence', criterion_id || ' ' || period, 'share_met', share_met,
+    select
+        'rpt_criterion_prevalence', criterion_id || ' ' || period, 'share_met', share_met,
         cast(criteria_met as {{ type_double() }}) / assessments
     from {{ ref('rpt_criterion_prevalence') }}
     union all
-    select 'rpt_practice_area_change_between_assessments',
+    select
+        'rpt_practice_area_change_between_assessments',
         practice_area || ' ' || cast(from_assessment_number as {{ dbt.type_string() }}),
         'from_share_met', from_share_met,
         cast(from_criteria_met as {{ type_double() }}) / from_criterion_results
     from {{ ref('rpt_practice_area_change_between_assessments') }}
     union all
-    select 'rpt_practice_area_change_between_assessments',
+    select
+        'rpt_practice_area_change_between_assessments',
         practice_area || ' ' || cast(from_assessment_number as {{ dbt.type_string() }}),
         'to_share_met', to_share_met,
         cast(to_criteria_met as {{ type_double() }}) / to_criterion_results
     from {{ ref('rpt_practice_area_change_between_assessments') }}
     union all
-    select 'rpt_practice_area_change_between_assessments',
+    select
+        'rpt_practice_area_change_between_assessments',
         practice_area || ' ' || cast(from_assessment_number as {{ dbt.type_string() }}),
         'change_in_share_met', change_in_share_met,
         cast(to_criteria_met as {{ type_double() }}) / to_criterion_results

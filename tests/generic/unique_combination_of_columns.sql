@@ -1,0 +1,28 @@
+{#- A grain of several columns holds: no two rows share the values of every column in
+    combination_of_columns (nulls count as equal, as in a group by). The signature of dbt_utils'
+    unique_combination_of_columns, which the project cannot install (no dbt hub packages), so
+    that the project's rules (tests/test_project_rules.py, after dbt-project-evaluator's
+    fct_missing_primary_key_tests) count it as a primary-key test. Fails with one row per
+    duplicated combination and its number of rows. -#}
+{% test unique_combination_of_columns(model, combination_of_columns, quote_columns=false) %}
+{%- if quote_columns not in [true, false] -%}
+    {{ exceptions.raise_compiler_error(
+        "unique_combination_of_columns: quote_columns must be true or false, got "
+        ~ quote_columns) }}
+{%- endif -%}
+{%- set columns = [] -%}
+{%- for column in combination_of_columns -%}
+    {%- do columns.append(adapter.quote(column) if quote_columns else column) -%}
+{%- endfor -%}
+{%- set column_list = columns | join(', ') -%}
+with duplicated as (
+    select
+        {{ column_list }},
+        count(*) as n_records
+    from {{ model }}
+    group by {{ column_list }}
+    having count(*) > 1
+)
+
+select * from duplicated
+{% endtest %}
