@@ -21,7 +21,7 @@ held as (
         ) as recency
     from cohorts
     inner join assessments
-        on assessments.certification_cohort <= cohorts.certification_cohort
+        on cohorts.certification_cohort >= assessments.certification_cohort
 ),
 
 certified as (

@@ -10,16 +10,17 @@ expected as (
         prevalence.criterion_id,
         prevalence.rank_most_met,
         prevalence.rank_least_met,
-        1 + sum(case when other.share_met > prevalence.share_met then 1 else 0 end) as expected_most,
-        1 + sum(case when other.share_met < prevalence.share_met then 1 else 0 end) as expected_least
+        sum(case when other.share_met > prevalence.share_met then 1 else 0 end) + 1 as most_rank,
+        sum(case when other.share_met < prevalence.share_met then 1 else 0 end) + 1 as least_rank
     from prevalence
     inner join prevalence as other
         on prevalence.period = other.period
-    group by prevalence.period, prevalence.criterion_id, prevalence.rank_most_met,
+    group by
+        prevalence.period, prevalence.criterion_id, prevalence.rank_most_met,
         prevalence.rank_least_met
 )
 
 select *
 from expected
-where rank_most_met <> expected_most
-    or rank_least_met <> expected_least
+where rank_most_met <> most_rank
+    or rank_least_met <> least_rank
