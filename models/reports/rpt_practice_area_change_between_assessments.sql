@@ -158,8 +158,12 @@ select
         'to_share_met', 'to_variance', 'to_criterion_results', 'cities') }}
         as to_share_met_upper_95,
     change_in_share_met,
-    change_in_share_met - 1.96 * sqrt(change_variance) as change_lower_95,
-    change_in_share_met + 1.96 * sqrt(change_variance) as change_upper_95,
+    -- A pair seen in one city has no variance to estimate: its interval is every possible
+    -- change, and it is never called up or down (its p-value stays null).
+    greatest(-1.0, coalesce(change_in_share_met - 1.96 * sqrt(change_variance), -1.0))
+        as change_lower_95,
+    least(1.0, coalesce(change_in_share_met + 1.96 * sqrt(change_variance), 1.0))
+        as change_upper_95,
     p_value,
     p_value_adjusted,
     case
