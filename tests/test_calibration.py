@@ -11,7 +11,7 @@ from collections import defaultdict
 import duckdb
 import pytest
 
-from conftest import Built
+from support.commands import Built
 
 
 @pytest.fixture(scope="module")

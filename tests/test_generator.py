@@ -6,7 +6,7 @@ import csv
 import subprocess
 from pathlib import Path
 
-from conftest import SEEDS_DIR, WWC
+from support.commands import SEEDS_DIR, WWC
 from wwc.generator.cities import _real_names, real_places
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, landing_rows, write_landing
+from support.commands import PROJECT_ROOT
+from support.landing import landing_rows, write_landing
 
 BIN = Path(sys.executable).parent
 
