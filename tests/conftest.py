@@ -1,5 +1,5 @@
 """Fixtures only (helpers are in tests/support/): one real `wwc build` shared by the session,
-private copies of it, and the Spark opt-in."""
+private copies of it, the dbt manifest the Dagster definitions load, and the Spark opt-in."""
 
 from __future__ import annotations
 
@@ -28,6 +28,16 @@ def published_copy(built: Built, tmp_path: Path) -> Path:
     path.parent.mkdir()
     shutil.copy2(built.path, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The dbt manifest the Dagster definitions load, prepared ahead as operators do."""
+    from wwc.dbt_runner import database_args, run_dbt
+    from wwc.settings import Settings
+
+    scratch = tmp_path_factory.mktemp("parse") / "wwc.duckdb"
+    assert run_dbt(["parse", "--quiet", *database_args(scratch)], Settings()) == 0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
