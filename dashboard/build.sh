@@ -30,6 +30,9 @@ ln -sfn "$warehouse" sources/wwc/wwc.duckdb
 
 started=$SECONDS
 npm run --silent sources
+# Evidence copies its output over build/ without clearing it: start empty, so no stale page or
+# data file of an earlier build stays in the site.
+rm -rf build
 npm run --silent build
 echo "Dashboard (static site, $(du -sh build | cut -f1), built in $((SECONDS - started)) s): $here/build"
 echo "Serve it with any static server, e.g. python3 -m http.server --directory $here/build 8000"

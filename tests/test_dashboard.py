@@ -241,13 +241,13 @@ def test_groups_show_intervals_and_flag_only_what_the_report_flags(
     flagged = [r for r in table if r["differs_from_other_cities"]]
     for r in table:
         if r["is_small_group"]:
-            finding = "too few cities to compare"
+            finding = "too few to compare"
         elif r["differs_from_other_cities"]:
             side = "higher" if r["share_met"] > r["share_met_other_cities"] else "lower"
             finding = f"{side} than the other cities"
         else:
             finding = "no clear difference"
-        cells = [r["grp"], r["practice_area"], str(r["cities"]), pct1(r["share_met"]),
+        cells = [r["grp"], r["practice_area"], pct1(r["share_met"]),
                  interval(r["share_met_lower_95"], r["share_met_upper_95"]),
                  pct1(r["share_met_other_cities"])]  # fmt: skip
         line = [row for row in page.splitlines() if row.startswith("\t".join(cells) + "\t")]
@@ -259,8 +259,14 @@ def test_groups_show_intervals_and_flag_only_what_the_report_flags(
     # Differences are named where, and only where, the report's flag is set.
     assert page.count("than the other cities") == 2 * len(flagged)  # the finding list and the table
     assert ("No clear difference." in page) == (not flagged)
-    for group in {r["grp"] for r in table if r["is_small_group"]}:
-        assert f"{group}: " in page and "too few to compare (not tested)" in page
+    for group, cities, small in {(r["grp"], r["cities"], r["is_small_group"]) for r in table}:
+        clear = sum(r["differs_from_other_cities"] for r in table if r["grp"] == group)
+        summary = (
+            "too few to compare (not tested)" if small
+            else f"clear differences in {clear} practice area(s)" if clear
+            else "no clear difference in any practice area"
+        )  # fmt: skip
+        assert f"{group}: {cities} cities, {summary}." in page
 
 
 def test_certification_by_year_shows_the_levels(pages: dict, warehouse: dict) -> None:

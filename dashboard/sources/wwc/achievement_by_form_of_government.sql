@@ -18,7 +18,7 @@ select
     p_value_adjusted,
     differs_from_other_cities,
     case
-        when is_small_group then 'too few cities to compare'
+        when is_small_group then 'too few to compare'
         when differs_from_other_cities and share_met > share_met_other_cities
             then 'higher than the other cities'
         when differs_from_other_cities then 'lower than the other cities'
