@@ -1,4 +1,5 @@
-"""Assembles the Dagster definitions; everything is defined in its own module."""
+"""Assembles the Dagster definitions from the settings; everything is defined in its own module.
+The code server loads `defs`, made from the settings of its environment, read once."""
 
 from __future__ import annotations
 
@@ -6,18 +7,24 @@ import dagster as dg
 
 from orchestration.assets.dbt import wwc_dbt_models
 from orchestration.assets.ingest import landing_ingest
-from orchestration.assets.publish import published_warehouse
+from orchestration.assets.publish import published_warehouse_asset
 from orchestration.checks import gx_mart_checks
 from orchestration.jobs import warehouse_job
-from orchestration.resources import WarehouseWriter, dbt_resource
+from orchestration.resources import dbt_resource, warehouse_writer
 from orchestration.schedules import nightly_build
 from orchestration.sensors import landing_sensor
+from wwc.settings import Settings
 
-defs = dg.Definitions(
-    assets=[landing_ingest, wwc_dbt_models, published_warehouse],
-    asset_checks=gx_mart_checks,
-    jobs=[warehouse_job],
-    schedules=[nightly_build],
-    sensors=[landing_sensor],
-    resources={"dbt": dbt_resource(), "writer": WarehouseWriter()},
-)
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[landing_ingest, wwc_dbt_models, published_warehouse_asset(settings)],
+        asset_checks=gx_mart_checks,
+        jobs=[warehouse_job],
+        schedules=[nightly_build(settings)],
+        sensors=[landing_sensor(settings)],
+        resources={"dbt": dbt_resource(), "writer": warehouse_writer(settings)},
+    )
+
+
+defs = build_definitions(Settings.from_env())

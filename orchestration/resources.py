@@ -1,49 +1,56 @@
-"""Resources: dbt, and the warehouse writer that holds one build for the length of a run."""
+"""Resources: dbt, and the warehouse writer that holds one run of the pipeline's stages."""
 
+from __future__ import annotations
+
+import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
-from pydantic import PrivateAttr
 
 from orchestration.project import wwc_dbt_project
 from wwc.dbt_runner import dbt_executable
-from wwc.pipeline import Prepared, remove_build_copy
-from wwc.publish import writer_lock
-from wwc.settings import SEEDS_DIR, warehouse_path
+from wwc.pipeline import Run, Say, writing
+from wwc.seeds_manifest import Seeds
+from wwc.settings import SEEDS_DIR, Settings
 
 
-class WarehouseWriter(dg.ConfigurableResource):
-    """Holds the writer lock and the build copy from the first step of a run to the last.
+class Writer:
+    """One Dagster run of the pipeline: the writer lock (taken when the run starts) and the
+    pipeline's `Run`, which its steps hand on to each other."""
 
-    Jobs that use it run in one process (in_process_executor), so the lock taken here also keeps
-    `wwc build`/`wwc refresh` from the command line out while Dagster writes.
-    """
+    def __init__(self, settings: Settings, seeds_dir: Path) -> None:
+        self.settings = settings
+        self.seeds_dir = seeds_dir
+        self.started = time.perf_counter()
+        self._run: Run | None = None
 
-    seeds_dir: str = str(SEEDS_DIR)
-    _prepared: Prepared | None = PrivateAttr(default=None)
+    def start(self, say: Say, full_build: bool) -> Run:
+        """The first step's: a new Run, for the rest of this Dagster run."""
+        seeds = Seeds.at(self.seeds_dir)
+        self._run = Run(self.settings, seeds, say, full_build=full_build, started=self.started)
+        return self._run
 
-    @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseWriter"]:
-        published = warehouse_path()
-        published.parent.mkdir(parents=True, exist_ok=True)
-        with ExitStack() as stack:
-            stack.enter_context(writer_lock(published))
-            stack.callback(remove_build_copy, published)
-            yield self
+    def run(self, say: Say) -> Run:
+        """A later step's: the Run the first step started, logging to this step."""
+        if self._run is None:
+            raise dg.Failure("the landing_ingest step did not prepare a build copy in this run")
+        self._run.say = say
+        return self._run
 
-    @property
-    def seeds_dir_path(self) -> Path:
-        return Path(self.seeds_dir)
 
-    @property
-    def prepared(self) -> Prepared | None:
-        return self._prepared
+def warehouse_writer(settings: Settings, seeds_dir: Path = SEEDS_DIR) -> dg.ResourceDefinition:
+    """Holds the writer lock from the first step of a run to the last, and removes the build
+    copy at the end, as `wwc build`/`wwc refresh` do (`pipeline.writing`). Jobs that use it run
+    in one process (in_process_executor), so the lock also keeps the command line out."""
 
-    def remember(self, prepared: Prepared) -> None:
-        self._prepared = prepared
+    @dg.resource(description="The writer lock and the pipeline run shared by a run's steps")
+    def writer(_: dg.InitResourceContext) -> Iterator[Writer]:
+        with writing(settings):
+            yield Writer(settings, seeds_dir)
+
+    return writer
 
 
 def dbt_resource() -> DbtCliResource:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
 from orchestration.jobs import FULL_BUILD, warehouse_job
+from wwc.settings import Settings
 
-nightly_build = dg.ScheduleDefinition(
-    name="nightly_build",
-    job=warehouse_job,
-    cron_schedule=os.environ.get("WWC_NIGHTLY_CRON", "0 3 * * *"),
-    execution_timezone="UTC",
-    run_config=FULL_BUILD,
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+
+def nightly_build(settings: Settings) -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name="nightly_build",
+        job=warehouse_job,
+        cron_schedule=settings.nightly_cron,
+        execution_timezone="UTC",
+        run_config=FULL_BUILD,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )

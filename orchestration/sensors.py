@@ -1,49 +1,55 @@
-"""Watch the landing folder: one run per new file, never twice for the same file."""
+"""Watch the landing folder: one run per new settled file, never twice for the same file."""
+
+from __future__ import annotations
 
 import json
-import os
 
 import dagster as dg
 
 from orchestration.jobs import warehouse_job
-from wwc.landing.files import is_temporary
-from wwc.settings import landing_dir
-
-INTERVAL_SECONDS = int(os.environ.get("WWC_SENSOR_INTERVAL_SECONDS", "30"))
+from wwc.landing.files import Snapshot, settled, snapshot
+from wwc.settings import Settings
 
 
-@dg.sensor(job=warehouse_job, minimum_interval_seconds=INTERVAL_SECONDS,
-           default_status=dg.DefaultSensorStatus.RUNNING)  # fmt: skip
-def landing_sensor(context: dg.SensorEvaluationContext):
-    """A file is requested once its size and modification time are the same on two ticks in a
-    row (so one still being written waits), and only once: the cursor keeps, per file, what the
-    last tick saw and whether it was requested. The run key (name, size, mtime) also lets
-    Dagster drop a request it has seen before."""
-    landing = landing_dir()
-    previous = json.loads(context.cursor) if context.cursor else {}
-    current: dict[str, dict] = {}
-    waiting: list[str] = []
-    requests = []
-    entries = sorted(landing.iterdir()) if landing.is_dir() else []
-    for entry in entries:
-        if not entry.is_file():
-            continue
-        if is_temporary(entry.name):
-            waiting.append(entry.name)
-            continue
-        stat = entry.stat()
-        key = f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}"
-        before = previous.get(entry.name, {})
-        requested = before.get("key") == key and before.get("requested", False)
-        current[entry.name] = {"key": key, "requested": requested}
-        if before.get("key") != key:
-            waiting.append(entry.name)  # new or still changing: look again next tick
-        elif not requested:
-            current[entry.name]["requested"] = True
-            requests.append(dg.RunRequest(run_key=key, tags={"wwc/landing_file": entry.name}))
-    context.update_cursor(json.dumps(current, sort_keys=True))
-    if requests:
-        return requests
-    if waiting:
-        return dg.SkipReason(f"waiting for {len(waiting)} file(s) to settle: {', '.join(waiting)}")
-    return dg.SkipReason(f"nothing new in {landing}")
+def _run_key(name: str, size: int, mtime_ns: int) -> str:
+    return f"{name}:{size}:{mtime_ns}"
+
+
+def landing_sensor(settings: Settings) -> dg.SensorDefinition:
+    @dg.sensor(
+        name="landing_sensor",
+        job=warehouse_job,
+        minimum_interval_seconds=settings.sensor_interval_seconds,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+    def sensor(context: dg.SensorEvaluationContext):
+        """The landing discovery of `wwc refresh` (`snapshot`, `settled`), with its two looks
+        taken on consecutive ticks: a file is requested once its size and modification time are
+        the same on two ticks in a row (so one still being written waits), and only once: the
+        cursor keeps the last look and the versions requested. The run key (name, size, mtime)
+        also lets Dagster drop a request it has seen before."""
+        landing = settings.landing
+        cursor = json.loads(context.cursor) if context.cursor else {}
+        if "seen" not in cursor:  # no cursor yet (or one from before this format): look again
+            cursor = {"seen": {}, "requested": []}
+        before = Snapshot({name: tuple(seen) for name, seen in cursor["seen"].items()})
+        now = snapshot(landing)
+        ready, waiting = settled(landing, before, now)
+        current = {_run_key(name, *seen) for name, seen in now.files.items()}
+        requested = [key for key in cursor["requested"] if key in current]
+        requests = []
+        for file in ready:
+            key = _run_key(file.name, file.size, file.mtime_ns)
+            if key not in requested:
+                requested.append(key)
+                requests.append(dg.RunRequest(run_key=key, tags={"wwc/landing_file": file.name}))
+        context.update_cursor(json.dumps({"seen": now.files, "requested": sorted(requested)}))
+        if requests:
+            return requests
+        if waiting:
+            return dg.SkipReason(
+                f"waiting for {len(waiting)} file(s) to settle: {', '.join(waiting)}"
+            )
+        return dg.SkipReason(f"nothing new in {landing}")
+
+    return sensor

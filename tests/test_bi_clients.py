@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bi_tools import (
+from support.bi_tools import (
     CLIENTS,
     DUCKDB_CLI_VERSIONS,
     EVIDENCE_CONNECTOR,
@@ -24,7 +24,7 @@ from bi_tools import (
     npm_install,
     run,
 )
-from conftest import PROJECT_ROOT, Built
+from support.commands import PROJECT_ROOT, Built
 
 EXAMPLES = PROJECT_ROOT / "examples"
 COMMENT_SQL = (

@@ -16,8 +16,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bi_tools import CHROMIUM_FLAGS, CLIENTS, PLAYWRIGHT_CORE, chromium, node_json, npm_install
-from conftest import PROJECT_ROOT, WWC, Built
+from support.bi_tools import (
+    CHROMIUM_FLAGS,
+    CLIENTS,
+    PLAYWRIGHT_CORE,
+    chromium,
+    node_json,
+    npm_install,
+)
+from support.commands import PROJECT_ROOT, WWC, Built
 from wwc import parquet_export
 from wwc.parquet_export import export_parquet, read_manifest
 from wwc.picture_report import CHARTS, render, write_picture_report

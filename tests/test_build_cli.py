@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import SEEDS_DIR, Built, run_wwc
+from support.commands import SEEDS_DIR, Built, run_wwc
 
 MARTS = {
     "dim_cities",

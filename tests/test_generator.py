@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS_DIR, WWC
+from support.commands import SEEDS_DIR, WWC
 from wwc.generator.cities import (
     excluded_places,
     generate_cities,

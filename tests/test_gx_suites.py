@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT_ROOT
+from support.commands import PROJECT_ROOT
 
 EXPECTATIONS = PROJECT_ROOT / "expectations"
 

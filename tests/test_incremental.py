@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import duckdb
-from test_landing import refresh
 
-from conftest import landing_rows, run_wwc, write_landing
+from support.commands import refresh, run_wwc
+from support.landing import landing_rows, write_landing
 
 
 def _snapshot(warehouse) -> dict[str, list[tuple]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT, WWC, Built, run_wwc
+from support.commands import PROJECT_ROOT, WWC, Built, run_wwc
 
 INVARIANTS = sorted(p.stem for p in (PROJECT_ROOT / "tests" / "invariants").glob("*.sql"))
 CALIBRATION = sorted(p.stem for p in (PROJECT_ROOT / "tests" / "calibration").glob("*.sql"))

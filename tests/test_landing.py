@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -15,27 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import (
-    LANDING_COLUMNS,
-    PROJECT_ROOT,
-    WWC,
-    Run,
-    landing_rows,
-    write_landing,
-    write_large_landing,
-)
+from support.commands import PROJECT_ROOT, refresh
+from support.landing import LANDING_COLUMNS, landing_rows, write_landing, write_large_landing
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def refresh(warehouse: Path, **extra_env: str) -> Run:
-    env = dict(os.environ, WWC_WAREHOUSE=str(warehouse), WWC_LANDING_SETTLE_SECONDS="0.1")
-    env.update(extra_env)
-    done = subprocess.run([WWC, "refresh"], env=env, capture_output=True, text=True,
-                          timeout=600, check=False)  # fmt: skip
-    return Run(done.returncode, done.stdout, done.stderr)
 
 
 def _count(warehouse: Path, sql: str):

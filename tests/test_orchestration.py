@@ -16,18 +16,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, landing_rows, write_landing
+from support.commands import PROJECT_ROOT
+from support.dagster_runs import definitions_for, settings_for, tick
+from support.landing import landing_rows, write_landing
 
 BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-def defs(tmp_path_factory):
-    """The project's Definitions, after preparing the dbt manifest ahead as operators do."""
-    from wwc.dbt_runner import run_dbt
-
-    scratch = tmp_path_factory.mktemp("parse") / "wwc.duckdb"
-    assert run_dbt(["parse", "--quiet"], scratch) == 0
+def defs(dbt_manifest):
+    """The project's Definitions as the code server loads them (default settings)."""
     from orchestration.definitions import defs as definitions
 
     return definitions
@@ -48,16 +46,27 @@ def test_definitions_load_and_cover_assets_checks_schedule_and_sensor(defs) -> N
     assert defs.resolve_sensor_def("landing_sensor").minimum_interval_seconds > 0
 
 
-def test_job_materializes_in_process_and_every_check_passes(defs, built, tmp_path, monkeypatch):
+def test_definitions_take_their_settings_from_the_settings_object(dbt_manifest) -> None:
+    settings = settings_for(
+        Path("/srv/wwc/wwc.duckdb"), nightly_cron="15 1 * * *", sensor_interval_seconds=5
+    )
+    custom = definitions_for(settings)
+    assert custom.resolve_schedule_def("nightly_build").cron_schedule == "15 1 * * *"
+    assert custom.resolve_sensor_def("landing_sensor").minimum_interval_seconds == 5
+
+
+def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built, tmp_path):
     import dagster as dg
 
     from orchestration.jobs import FULL_BUILD
 
     warehouse = tmp_path / "wwc.duckdb"
-    monkeypatch.setenv("WWC_WAREHOUSE", str(warehouse))
+    defs = definitions_for(settings_for(warehouse))
+    started = time.perf_counter()
     result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
         run_config=FULL_BUILD, instance=dg.DagsterInstance.ephemeral()
     )
+    elapsed = time.perf_counter() - started
     assert result.success
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) > 100
@@ -68,51 +77,51 @@ def test_job_materializes_in_process_and_every_check_passes(defs, built, tmp_pat
     assert metadata["rows marts.dim_cities"].value == 203
     assert metadata["path"].value == str(warehouse)
     assert Path(metadata["data_docs"].value).is_file()
+    # The build time covers the whole run (lock to outputs), not the publish step alone.
+    assert metadata["stage dbt_build"].value > 0
+    assert metadata["seconds"].value > metadata["stage dbt_build"].value
+    assert metadata["seconds"].value <= elapsed
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_assessments").fetchone() == (324,)
+    assert not (tmp_path / ".wwc.duckdb.build").exists()
 
 
-def test_sensor_requests_one_run_per_new_settled_file(defs, tmp_path, monkeypatch) -> None:
+def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) -> None:
     import dagster as dg
 
-    from orchestration.sensors import landing_sensor
-
-    monkeypatch.setenv("WWC_LANDING", str(tmp_path))
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    defs = definitions_for(settings_for(tmp_path / "wwc.duckdb"))
     instance = dg.DagsterInstance.ephemeral()
 
-    def tick(cursor):
-        context = dg.build_sensor_context(cursor=cursor, instance=instance)
-        result = landing_sensor(context)
-        requests = result if isinstance(result, list) else []
-        return requests, result, context.cursor
-
-    requests, result, cursor = tick(None)
+    requests, result, cursor = tick(defs, instance, None)
     assert requests == [] and "nothing new" in result.skip_message
 
-    (tmp_path / "a.csv").write_text("first\n")
-    (tmp_path / "b.csv.part").write_text("still copying\n")
-    requests, result, cursor = tick(cursor)
+    (landing / "a.csv").write_text("first\n")
+    (landing / "b.csv.part").write_text("still copying\n")
+    (landing / "link.csv").symlink_to(landing / "a.csv")  # never loaded, so never requested
+    requests, result, cursor = tick(defs, instance, cursor)
     assert requests == [] and "a.csv" in result.skip_message  # seen once: wait to settle
 
-    requests, _, cursor = tick(cursor)
-    stat = (tmp_path / "a.csv").stat()
+    requests, _, cursor = tick(defs, instance, cursor)
+    stat = (landing / "a.csv").stat()
     assert [r.run_key for r in requests] == [f"a.csv:{stat.st_size}:{stat.st_mtime_ns}"]
 
-    requests, result, cursor = tick(cursor)  # the same file again: nothing
+    requests, result, cursor = tick(defs, instance, cursor)  # the same file again: nothing
     assert requests == [] and "b.csv.part" in result.skip_message
 
-    with (tmp_path / "a.csv").open("a") as f:  # the file changed: a new version, once settled
+    with (landing / "a.csv").open("a") as f:  # the file changed: a new version, once settled
         f.write("more\n")
-    (tmp_path / "c.csv").write_text("growing\n")
-    requests, _, cursor = tick(cursor)
+    (landing / "c.csv").write_text("growing\n")
+    requests, _, cursor = tick(defs, instance, cursor)
     assert requests == []
-    with (tmp_path / "c.csv").open("a") as f:  # c is still being written
+    with (landing / "c.csv").open("a") as f:  # c is still being written
         f.write("still growing\n")
-    requests, _, cursor = tick(cursor)
+    requests, _, cursor = tick(defs, instance, cursor)
     assert [r.tags["wwc/landing_file"] for r in requests] == ["a.csv"]
-    requests, _, cursor = tick(cursor)
+    requests, _, cursor = tick(defs, instance, cursor)
     assert [r.tags["wwc/landing_file"] for r in requests] == ["c.csv"]
-    assert tick(cursor)[0] == []
+    assert tick(defs, instance, cursor)[0] == []
 
 
 def _free_port() -> int:
@@ -141,7 +150,7 @@ def _assessments(warehouse: Path) -> int:
 
 
 def test_daemon_and_code_server_load_a_dropped_file_and_quarantine_a_bad_one(
-    defs, built, tmp_path
+    dbt_manifest, built, tmp_path
 ) -> None:
     home = tmp_path / "dagster_home"
     home.mkdir()

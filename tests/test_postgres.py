@@ -1,6 +1,6 @@
 """The same dbt project on a real PostgreSQL server: `wwc build --target postgres` on a throwaway
-server (tests/pg_server.py), every mart and report equal to the DuckDB build row for row, and
-a read-only role that reads marts and reports and nothing else."""
+server (tests/support/pg_server.py), every mart and report equal to the DuckDB build row for
+row, and a read-only role that reads marts and reports and nothing else."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import duckdb
 import psycopg2
 import pytest
 
-from conftest import WWC, Built, Run
-from pg_server import Server, throwaway_server
-from warehouse_compare import assert_same_relation, same_type
+from support.commands import WWC, Built, Run
+from support.pg_server import Server, throwaway_server
+from support.warehouse_compare import assert_same_relation, same_type
 
 pytestmark = pytest.mark.postgres
 

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT
+from support.commands import PROJECT_ROOT
 
 EXCEPTIONS_FILE = Path(__file__).with_name("dbt_project_evaluator_exceptions.csv")
 EXCEPTION_COLUMNS = ["fct_name", "column_name", "id_to_exclude", "comment"]

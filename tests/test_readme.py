@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from conftest import PROJECT_ROOT
+from support.commands import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import WWC, landing_rows, write_landing
+from support.commands import WWC
+from support.landing import landing_rows, write_landing
 
 READER = r"""
 import json, sys, time, pathlib, duckdb

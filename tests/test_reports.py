@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import PROJECT_ROOT, Built
+from support.commands import PROJECT_ROOT, Built
 from wwc import vocabulary
 
 REPORTS = (

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, Built, Run
-from warehouse_compare import assert_same_relation
+from support.commands import PROJECT_ROOT, Built, Run
+from support.warehouse_compare import assert_same_relation
 from wwc.targets.spark import parquet_files, table_folders
 
 pytestmark = pytest.mark.spark

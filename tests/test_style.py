@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT_ROOT
+from support.commands import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
 # dbt's model-paths and test-paths (dbt_project.yml); .sqlfluffignore leaves the rest alone.

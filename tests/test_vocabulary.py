@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from conftest import PROJECT_ROOT
+from support.commands import PROJECT_ROOT
 from wwc import vocabulary as v
 
 YAML_FILES = sorted((PROJECT_ROOT / "models").rglob("*.yml"))

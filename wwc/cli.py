@@ -1,4 +1,6 @@
-"""The `wwc` command: build, refresh from landing, regenerate the synthetic seeds, or the docs."""
+"""The `wwc` command: build, refresh from landing, regenerate the synthetic seeds, or the docs.
+
+The settings are read from the environment once, here, and passed to whatever runs."""
 
 from __future__ import annotations
 
@@ -8,16 +10,16 @@ import sys
 from pathlib import Path
 
 from wwc import dagster_service
-from wwc.build import build
 from wwc.docs import DocsError, generate_docs, serve_docs
-from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
-from wwc.pipeline import BuildError, BuildResult
+from wwc.errors import BuildError
+from wwc.lock import LockedError
+from wwc.outputs import OutputError
+from wwc.pipeline import BuildResult, Run, run_stages
 from wwc.publish import PublishError
-from wwc.published_outputs import OutputError
 from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import RawFormatError
-from wwc.refresh import refresh
-from wwc.settings import SEEDS_DIR, quarantine_dir, warehouse_path
+from wwc.seeds_manifest import Seeds
+from wwc.settings import SEEDS_DIR, Settings
 
 
 def _print_published(result: BuildResult) -> None:
@@ -41,41 +43,45 @@ def _print_rows(rows: dict[str, int]) -> None:
         print(f"  {name:<{width}}  {count:>8}")
 
 
-def _build(args: argparse.Namespace) -> int:
-    seeds = args.seeds.resolve()
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    seeds = Seeds.at(args.seeds)
     if args.target == "postgres":
         from wwc.targets import postgres
 
-        result = postgres.build(seeds_dir=seeds)
+        result = postgres.build(settings, seeds)
         print(f"\nBuilt on PostgreSQL in {result.seconds:.1f} s")
         _print_rows(result.rows)
         print(f"Read-only role for BI users: {result.reader_role} (marts, reports; not raw)")
-        print(f"Built on: {result.settings.describe()}")
+        print(f"Built on: {result.connection.describe()}")
         return 0
     if args.target == "spark":
         from wwc.targets import spark
 
-        result = spark.build(seeds_dir=seeds)
+        result = spark.build(settings, seeds)
         print(f"\nBuilt on Spark in {result.seconds:.1f} s")
         _print_rows(result.rows)
         print(f"Spark warehouse: {result.warehouse}")
         return 0
-    _print_published(build(seeds_dir=seeds, full_refresh=args.full_refresh))
+    run = Run(
+        settings, seeds, print, landing=False, full_build=True, full_refresh=args.full_refresh
+    )
+    _print_published(run_stages(run).result)
     return 0
 
 
-def _refresh(args: argparse.Namespace) -> int:
-    result = refresh(seeds_dir=args.seeds.resolve())
-    if result.build:
-        _print_published(result.build)
-    rejected = result.rejected
+def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    run = run_stages(Run(settings, Seeds.at(args.seeds), print))
+    if run.result:
+        _print_published(run.result)
+    rejected = run.rejected
     print(
-        f"\nRefresh: {len(result.accepted)} file(s) loaded, {len(rejected)} quarantined, "
-        f"{len(result.refused) - len(rejected)} duplicate(s) set aside, "
-        f"{len(result.waiting)} left for the next run."
+        f"\nRefresh: {len(run.accepted)} file(s) loaded, {len(rejected)} quarantined, "
+        f"{len(run.refused) - len(rejected)} duplicate(s) set aside, "
+        f"{len(run.waiting)} left for the next run."
     )
     if rejected:
-        print(f"wwc refresh: error: file(s) quarantined in {quarantine_dir()}:", file=sys.stderr)
+        where = settings.quarantine
+        print(f"wwc refresh: error: file(s) quarantined in {where}:", file=sys.stderr)
         for record in rejected:
             print(f"  {record.original_name}:", file=sys.stderr)
             for reason in record.reasons:
@@ -84,26 +90,35 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dagster(args: argparse.Namespace) -> int:
+def _dagster(args: argparse.Namespace, settings: Settings) -> int:
     if args.stop:
-        return dagster_service.stop()
+        return dagster_service.stop(settings)
     if args.prepare_only:
-        print(f"DAGSTER_HOME={dagster_service.prepare()} and the dbt manifest are prepared")
+        home = dagster_service.prepare(settings)
+        print(f"DAGSTER_HOME={home} and the dbt manifest are prepared")
         return 0
-    return dagster_service.serve(args.port)
+    return dagster_service.serve(settings, args.port)
 
 
-def _generate(args: argparse.Namespace) -> int:
-    counts = generate(args.out.resolve(), seed=args.seed)
+def _generate(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: `wwc generate` is the only command that uses the generator.
+    from wwc.generator.seeds import DEFAULT_SEED, CalibrationError, generate
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    try:
+        counts = generate(args.out.resolve(), seed=seed)
+    except CalibrationError as exc:
+        print(f"wwc generate: error: {exc}", file=sys.stderr)
+        return 1
     for name, n in counts.items():
         print(f"  {args.out / (name + '.csv')}: {n} rows")
-    print(f"Synthetic history (seed {args.seed}) written to {args.out.resolve()}")
+    print(f"Synthetic history (seed {seed}) written to {args.out.resolve()}")
     return 0
 
 
-def _docs(args: argparse.Namespace) -> int:
+def _docs(args: argparse.Namespace, settings: Settings) -> int:
     say = functools.partial(print, flush=True)
-    index = generate_docs(warehouse_path(), say=say)
+    index = generate_docs(settings, say=say)
     say(f"dbt docs (one self-contained page, opens offline): {index}")
     if args.serve:
         serve_docs(index.parent, port=args.port, say=say)
@@ -160,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     p_dag.set_defaults(run=_dagster)
 
     p_gen = commands.add_parser("generate", help="regenerate the synthetic seeds (deterministic)")
-    p_gen.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    p_gen.add_argument("--seed", type=int, help="random seed (default: the committed history's)")
     p_gen.add_argument("--out", type=Path, default=SEEDS_DIR, help="output folder")
     p_gen.set_defaults(run=_generate)
 
@@ -175,14 +190,14 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        return args.run(args, Settings.from_env())
     except (
         BuildError,
+        LockedError,
         PublishError,
         OutputError,
         DocsError,
         RawFormatError,
-        CalibrationError,
         ValidationUnavailable,
     ) as exc:
         print(f"wwc {args.command}: error: {exc}", file=sys.stderr)

@@ -15,19 +15,15 @@ import sys
 import time
 from pathlib import Path
 
-from wwc.dbt_runner import run_dbt
-from wwc.settings import PROJECT_ROOT, data_dir
+from wwc.dbt_runner import database_args, run_dbt
+from wwc.settings import PROJECT_ROOT, Settings
 
 INSTANCE_SETTINGS = PROJECT_ROOT / "orchestration" / "dagster.yaml"
 DEFINITIONS = ["-m", "orchestration.definitions"]
 
 
-def dagster_home() -> Path:
-    return data_dir() / "dagster_home"
-
-
-def _pid_file() -> Path:
-    return dagster_home() / "wwc-dagster.pid"
+def _pid_file(settings: Settings) -> Path:
+    return settings.dagster_home / "wwc-dagster.pid"
 
 
 def init_instance(home: Path) -> None:
@@ -40,23 +36,24 @@ def init_instance(home: Path) -> None:
         pass
 
 
-def prepare() -> Path:
+def prepare(settings: Settings) -> Path:
     """DAGSTER_HOME with the project's instance settings and storages, and the dbt manifest
-    parsed ahead."""
-    home = dagster_home()
+    parsed ahead (for the run's build copy, so the first run can parse partially)."""
+    home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INSTANCE_SETTINGS, home / "dagster.yaml")
     init_instance(home)
-    if run_dbt(["parse", "--quiet"], home / "parse.duckdb") != 0:
+    if run_dbt(["parse", "--quiet", *database_args(settings.build_file)], settings) != 0:
         raise RuntimeError("dbt parse failed; the Dagster definitions need its manifest")
     return home
 
 
-def serve(port: int) -> int:
-    home = prepare()
+def serve(settings: Settings, port: int) -> int:
+    home = prepare(settings)
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, DAGSTER_HOME=str(home), DO_NOT_TRACK="1",
-               PATH=str(bin_dir) + os.pathsep + os.environ.get("PATH", ""))  # fmt: skip
+    # The children read the same settings from this environment (Settings.from_env).
+    path = str(bin_dir) + os.pathsep + os.environ.get("PATH", "")
+    env = dict(os.environ, DAGSTER_HOME=str(home), DO_NOT_TRACK="1", PATH=path)
     children = [
         subprocess.Popen(
             [str(bin_dir / "dagster-webserver"), *DEFINITIONS, "-h", "127.0.0.1", "-p", str(port)],
@@ -67,7 +64,7 @@ def serve(port: int) -> int:
             [str(bin_dir / "dagster-daemon"), "run", *DEFINITIONS], cwd=PROJECT_ROOT, env=env
         ),  # fmt: skip
     ]
-    _pid_file().write_text(f"{os.getpid()}\n")
+    _pid_file(settings).write_text(f"{os.getpid()}\n")
     stopping = False
 
     def stop(signum, frame) -> None:
@@ -94,17 +91,17 @@ def serve(port: int) -> int:
                 child.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 child.kill()
-        _pid_file().unlink(missing_ok=True)
+        _pid_file(settings).unlink(missing_ok=True)
     failed = [c.args[0] for c in children if c.returncode not in (0, -signal.SIGTERM)]
     print("Dagster stopped." if stopping else f"Dagster process exited: {failed}", flush=True)
     return 0 if stopping else 1
 
 
-def stop() -> int:
+def stop(settings: Settings) -> int:
     """Stop a `wwc dagster` started for this data folder (SIGTERM to the pid it recorded)."""
-    pid_file = _pid_file()
+    pid_file = _pid_file(settings)
     if not pid_file.is_file():
-        print(f"No wwc dagster is running for {dagster_home()}.")
+        print(f"No wwc dagster is running for {settings.dagster_home}.")
         return 0
     pid = int(pid_file.read_text())
     try:

@@ -1,4 +1,10 @@
-"""Run dbt as a subprocess of the same environment, streaming its progress to the terminal."""
+"""dbt for every caller: the arguments of a `dbt build` (on any target), and dbt run as a
+subprocess of the same environment, streaming its progress to the terminal.
+
+The DuckDB file dbt writes is an argument of the command (`database_args`: the `wwc_build_file`
+var that profiles.yml reads), so the command line and Dagster's dbt resource pass it the same
+way. The other values profiles.yml reads come from the settings, as the subprocess's environment.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from wwc.settings import PROJECT_ROOT
+from wwc.seeds_manifest import Seeds
+from wwc.settings import PROJECT_ROOT, Settings
+
+TARGET_DIR = PROJECT_ROOT / "target"
 
 
 def dbt_executable() -> str:
@@ -17,35 +27,54 @@ def dbt_executable() -> str:
     return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
 
 
-def run_dbt(args: list[str], database_file: Path | None = None, target: str | None = None) -> int:
-    """Run `dbt <args>` against database_file (DuckDB) or another target of profiles.yml
+def database_args(database_file: Path) -> list[str]:
+    """The DuckDB file a dbt command opens (profiles.yml: `var('wwc_build_file')`)."""
+    return ["--vars", json.dumps({"wwc_build_file": str(database_file)})]
+
+
+def build_args(
+    seeds: Seeds,
+    with_landing_files: bool,
+    say: Callable[[str], None],
+    skip: list[str] | None = None,
+) -> list[str]:
+    """`dbt build`'s arguments, on every target. The calibration tests check the published
+    figures of the synthetic history, so they run only on the generator's unchanged seeds with
+    no landing file on top. Everything excluded goes in one `--exclude` value, because
+    dagster-dbt appends arguments of its own."""
+    excluded = list(skip or [])
+    if not seeds.synthetic_history:
+        say("The seeds are not the generator's unchanged files: skipping calibration tests")
+        excluded.insert(0, "tag:calibration")
+    elif with_landing_files:
+        say("Landing files are loaded on top of the synthetic history: skipping calibration tests")
+        excluded.insert(0, "tag:calibration")
+    return ["build", "--exclude", " ".join(excluded)] if excluded else ["build"]
+
+
+def run_dbt(args: list[str], settings: Settings, target: str | None = None) -> int:
+    """Run `dbt <args>` (with `database_args` for DuckDB) or on another target of profiles.yml
     (`postgres`, `spark`); return dbt's exit code.
 
     Another target keeps its own target folder (`target/<name>`), so its manifest and partial
     parse never replace the DuckDB ones Dagster reads from `target/`."""
-    env = dict(os.environ)
-    if database_file is not None:
-        env["WWC_BUILD_FILE"] = str(database_file)
+    # The process environment passes through (PATH, HOME, ...); the project's values are the
+    # settings' own.
+    env = dict(os.environ) | settings.dbt_environment()
     env.setdefault("DO_NOT_TRACK", "1")
     if not sys.stdout.isatty():
         env.setdefault("DBT_USE_COLORS", "false")
-    command = [
-        dbt_executable(),
-        *args,
-        "--project-dir",
-        str(PROJECT_ROOT),
-        "--profiles-dir",
-        str(PROJECT_ROOT),
-    ]
+    project = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    command = [dbt_executable(), *args, *project]
     if target:
-        command += ["--target", target, "--target-path", str(PROJECT_ROOT / "target" / target)]
+        command += ["--target", target, "--target-path", str(TARGET_DIR / target)]
     return subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False).returncode
 
 
-def dbt_run_seconds() -> float:
+def run_seconds(target_dir: Path = TARGET_DIR) -> float:
     """Execution time of the last dbt run (run_results.json), without start-up and parsing."""
     try:
-        results = json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())
+        results = json.loads((target_dir / "run_results.json").read_text())
     except (OSError, ValueError):
         return 0.0
     return float(results.get("elapsed_time") or 0.0)

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from wwc.dbt_runner import run_dbt
+from wwc.dbt_runner import database_args, run_dbt
+from wwc.settings import Settings
 
 Say = Callable[[str], None]
 
@@ -33,8 +34,9 @@ def docs_dir(published: Path) -> Path:
     return published.parent / "docs"
 
 
-def generate_docs(published: Path, say: Say = print) -> Path:
+def generate_docs(settings: Settings, say: Say = print) -> Path:
     """Generate the docs of the published warehouse into `docs_dir`; returns its index.html."""
+    published = settings.warehouse
     if not published.is_file():
         raise DocsError(f"no published warehouse at {published}; run `wwc build` first")
     out = docs_dir(published)
@@ -44,7 +46,8 @@ def generate_docs(published: Path, say: Say = print) -> Path:
         shutil.copyfile(published, copy)  # one open: a publish meanwhile swaps, never mixes
         target = Path(scratch) / "target"
         say(f"Generating the dbt docs from a copy of {published}")
-        code = run_dbt(["docs", "generate", "--static", "--target-path", str(target)], copy)
+        args = ["docs", "generate", "--static", "--target-path", str(target)]
+        code = run_dbt([*args, *database_args(copy)], settings)
         if code != 0:
             raise DocsError(f"dbt docs generate failed (exit {code}); see the errors above")
         staged = Path(scratch) / "docs"

@@ -1,83 +1,53 @@
-"""The stages every build goes through, shared by `wwc build`, `wwc refresh` and Dagster.
+"""The stages of a DuckDB build, in order. `wwc build` and `wwc refresh` run them through
+`run_stages`; the Dagster assets (orchestration/assets, checks.py) call the same functions, a
+step per stage. No other module implements a stage.
 
-1. `prepare`: a fresh build file beside the published one; raw = seeds + accepted landing files,
-   then (for a refresh) the new landing files that pass their checks; the rest is quarantined.
-2. dbt: one `dbt build` with `dbt_build_args` against the build file (`run_dbt` here, the
-   `@dbt_assets` in Dagster).
-3. `validate`: the marts' Great Expectations suites on the build file.
-4. `publish_build`: storage check, row counts, accepted files stored, atomic rename.
-A failure at any stage leaves the published file as it was.
+1. `prepare`: a fresh build copy beside the published file: raw = seeds + accepted landing
+   files, or a copy of the published file for a refresh that may run incrementally;
+2. `check_landing`: each new landing file is checked; what passes is loaded into the copy, the
+   rest is quarantined with its reasons;
+3. dbt: one `dbt build` with `dbt_args` against the copy, judged by `dbt_finished`;
+4. `gates`: the marts' Great Expectations suites;
+5. `publish`: storage check, the batch's files stored as accepted, atomic rename;
+6. `outputs`: the picture report and the Parquet export, from the published file.
+A BuildError in stages 3-5 quarantines the batch (`quarantine_on_failure`); the published file
+stays as it was. The caller holds the writer lock for the whole run (`writing`).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from wwc.generator.seeds import is_synthetic_history
-from wwc.landing.checks import check_landing_frame
+from wwc import dbt_runner
+from wwc.errors import BuildError
 from wwc.landing.files import (
-    ACCEPTED,
-    DUPLICATE,
     REJECTED,
     LandingFile,
     Record,
     accepted_files,
-    accepted_name,
     all_records,
     discover,
-    now_utc,
     quarantine,
-    sha256_of,
     store_accepted,
 )
-from wwc.landing.parse import UnreadableFile, read_landing_file
-from wwc.publish import PublishError, inspect_build, publish
-from wwc.published_outputs import write_published_outputs
+from wwc.landing.intake import check_files
+from wwc.lock import writer_lock
+from wwc.outputs import write_outputs
+from wwc.publish import PublishError, inspect_build, swap_in
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.validate import ValidationUnavailable, open_context
-from wwc.raw_loader import assemble_raw, load_landing_file, record_load_log, seeds_fingerprint
-from wwc.settings import (
-    STORAGE_COMPATIBILITY_VERSION,
-    accepted_dir,
-    landing_dir,
-    quarantine_dir,
-    warehouse_path,
-)
+from wwc.raw_loader import assemble_raw, holds_current_raw, record_load_log
+from wwc.seeds_manifest import Seeds
+from wwc.settings import STORAGE_COMPATIBILITY_VERSION, Settings
 
 Say = Callable[[str], None]
-DEFAULT_SETTLE_SECONDS = 2.0
-
-
-class BuildError(RuntimeError):
-    """The build did not pass its gates; the published warehouse is unchanged."""
-
-
-@dataclass
-class Prepared:
-    """A build file ready for dbt, and what the landing check decided."""
-
-    published: Path
-    build_file: Path
-    seeds_dir: Path
-    raw_counts: dict[str, int]
-    earlier_landing_files: int
-    staged: list[tuple[LandingFile, Record]] = field(default_factory=list)
-    refused: list[Record] = field(default_factory=list)
-    waiting: list[str] = field(default_factory=list)
-    new_files_seen: bool = False
-    incremental: bool = False  # started from a copy of the published file
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
-
-    @property
-    def with_landing_files(self) -> bool:
-        return self.earlier_landing_files > 0 or bool(self.staged)
 
 
 @dataclass(frozen=True)
@@ -86,213 +56,262 @@ class BuildResult:
     storage_version: str
     rows: dict[str, int]
     data_docs: Path
-    seconds: float
+    seconds: float  # from taking the writer lock to the last output
     report: Path  # the picture report (HTML)
     parquet: Path  # the Parquet export folder
     stages: dict[str, float]  # seconds per stage
 
 
-def build_dir(published: Path) -> Path:
-    """Sibling folder of the build copy. The copy keeps the published file's name: DuckDB names
-    the catalog after the file stem and views refer to it."""
-    return published.parent / f".{published.name}.build"
+@dataclass
+class Run:
+    """One run of the stages: what it was asked to do, and what each stage found."""
+
+    settings: Settings
+    seeds: Seeds
+    say: Say
+    landing: bool = True  # look at the landing folder (`wwc build` does not)
+    full_build: bool = False  # build even if no new file passed (`wwc build`, nightly)
+    full_refresh: bool = False  # also pass --full-refresh to dbt
+    started: float = field(default_factory=time.perf_counter)
+    new_files: list[LandingFile] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # left for the next run
+    earlier_landing_files: int = 0
+    incremental: bool = False  # started from a copy of the published file
+    raw_counts: dict[str, int] = field(default_factory=dict)
+    staged: list[tuple[LandingFile, Record]] = field(default_factory=list)  # passed, in the copy
+    refused: list[Record] = field(default_factory=list)  # rejected or duplicate
+    accepted: list[Record] = field(default_factory=list)  # stored by the publish
+    gate_problems: dict[str, list[str]] | None = None  # suite -> problems, once the gates ran
+    data_docs: Path | None = None
+    result: BuildResult | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+
+    @property
+    def build_file(self) -> Path:
+        return self.settings.build_file
+
+    @property
+    def with_landing_files(self) -> bool:
+        return self.earlier_landing_files > 0 or bool(self.staged)
+
+    @property
+    def rejected(self) -> list[Record]:
+        return [record for record in self.refused if record.outcome == REJECTED]
+
+    def unchanged(self) -> str:
+        return f"The published warehouse {self.settings.warehouse} was not changed."
 
 
-def remove_build_copy(published: Path) -> None:
-    shutil.rmtree(build_dir(published), ignore_errors=True)
+def remove_build_copy(settings: Settings) -> None:
+    shutil.rmtree(settings.build_dir, ignore_errors=True)
 
 
-def settle_seconds() -> float:
-    return float(os.environ.get("WWC_LANDING_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS))
-
-
-def _check_new_files(
-    prepared: Prepared, con: duckdb.DuckDBPyConnection, files: list[LandingFile], say: Say
-) -> None:
-    context = open_context()  # fails closed before anything moves
-    seen = {r.sha256: r for r, _ in accepted_files(accepted_dir())}
-
-    def refuse(file: LandingFile, record: Record, outcome: str, reasons: list[str]) -> None:
-        record.outcome, record.reasons = outcome, reasons
-        target = quarantine(file, record, quarantine_dir())
-        prepared.refused.append(record)
-        say(f"Quarantined {file.name} -> {target}")
-        for reason in reasons:
-            say(f"    {reason}")
-
-    for file in files:
-        record = Record(file.name, sha256_of(file.path), now_utc(), ACCEPTED)
-        if record.sha256 in seen:
-            first = seen[record.sha256]
-            reason = (f"identical to {first.original_name!r}, already loaded at "
-                      f"{first.received_at}; nothing to add")  # fmt: skip
-            refuse(file, record, DUPLICATE, [reason])
-            continue
-        say(f"Checking {file.name}")
+@contextmanager
+def writing(settings: Settings) -> Iterator[None]:
+    """The writer lock for a whole run; the build copy is removed at the end, whatever happened."""
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(settings.warehouse):
         try:
-            frame = read_landing_file(file.path)
-        except UnreadableFile as exc:
-            refuse(file, record, REJECTED, exc.reasons)
-            continue
-        record.rows, record.assessments = len(frame), frame["assessment_id"].nunique()
-        failures = check_landing_frame(context, frame, con)
-        if failures:
-            refuse(file, record, REJECTED, [f.describe() for f in failures])
-            continue
-        record.stored_as = accepted_name(record)
-        load_landing_file(con, file.path, record.stored_as)
-        seen[record.sha256] = record
-        prepared.staged.append((file, record))
-        say(f"  passed: {record.rows} rows, {record.assessments} assessment(s)")
-    data_docs_index()
+            yield
+        finally:
+            remove_build_copy(settings)
 
 
-def _published_is_current(published: Path, seeds_dir: Path) -> bool:
-    """True if the published file holds exactly the current seeds and accepted files, so a
-    refresh may start from a copy of it (it may not after a crash between storing accepted
-    files and publishing, or after the seeds changed)."""
-    if not published.is_file():
-        return False
-    try:
-        with duckdb.connect(str(published), read_only=True) as con:
-            built_from = con.execute("select seeds_fingerprint from raw.build_info").fetchone()
-            accepted_sql = "select stored_as from raw.load_log where outcome = 'accepted'"
-            loaded = {row[0] for row in con.execute(accepted_sql).fetchall()}
-    except duckdb.Error:
-        return False
-    accepted = {record.stored_as for record, _ in accepted_files(accepted_dir())}
-    return built_from == (seeds_fingerprint(seeds_dir),) and loaded == accepted
-
-
-def prepare(seeds_dir: Path, say: Say, with_landing: bool, always_build: bool = True) -> Prepared:
-    """Stage 1. The caller holds the writer lock.
-
-    with_landing: check the new files in landing. always_build: prepare a build copy even when
-    no new file arrived (a full build). A refresh with new files and a current published file
-    starts from a copy of it, so dbt's incremental models only touch what the files changed.
-    """
+def prepare(run: Run) -> None:
+    """Stage 1. A refresh with new files and a current published file starts from a copy of it,
+    so dbt's incremental models only touch what the files change; otherwise raw is assembled
+    from the seeds and every accepted file. Nothing is prepared if there is nothing to do."""
     started = time.perf_counter()
-    published = warehouse_path()
-    published.parent.mkdir(parents=True, exist_ok=True)
-    files: list[LandingFile] = []
-    waiting: list[str] = []
-    if with_landing:
-        landing = landing_dir()
-        landing.mkdir(parents=True, exist_ok=True)
-        files, waiting = discover(landing, settle_seconds())
-        for name in waiting:
+    settings, say = run.settings, run.say
+    if run.landing:
+        settings.landing.mkdir(parents=True, exist_ok=True)
+        run.new_files, run.waiting = discover(settings.landing, settings.settle_seconds)
+        for name in run.waiting:
             say(f"Left for the next run (still being written or a temporary name): {name}")
-    build_file = build_dir(published) / published.name
-    earlier = len(accepted_files(accepted_dir()))
-    prepared = Prepared(published, build_file, seeds_dir, {}, earlier, waiting=waiting,
-                        new_files_seen=bool(files))  # fmt: skip
-    if not (files or always_build):
-        return prepared
-    remove_build_copy(published)  # left over by a killed build
-    build_dir(published).mkdir(parents=True)
-    if files and not always_build and _published_is_current(published, seeds_dir):
-        say(f"Refreshing incrementally, from a copy of {published}")
-        shutil.copyfile(published, build_file)
-        prepared.incremental = True
-        con = duckdb.connect(str(build_file))
+    run.earlier_landing_files = len(accepted_files(settings.accepted))
+    if not (run.new_files or run.full_build):
+        return
+    remove_build_copy(settings)  # left by a killed build
+    settings.build_dir.mkdir(parents=True)
+    refreshing = run.new_files and not run.full_build
+    if refreshing and holds_current_raw(settings.warehouse, run.seeds.folder, settings.accepted):
+        say(f"Refreshing incrementally, from a copy of {settings.warehouse}")
+        shutil.copyfile(settings.warehouse, run.build_file)
+        run.incremental = True
     else:
-        say(f"Loading raw files from {seeds_dir} and {accepted_dir()} into a build copy")
+        say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")
         # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.
         config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
-        con = duckdb.connect(str(build_file), config=config)
-        prepared.raw_counts = assemble_raw(con, seeds_dir, accepted_dir(), quarantine_dir())
-        for table, n in prepared.raw_counts.items():
+        with duckdb.connect(str(run.build_file), config=config) as con:
+            run.raw_counts = assemble_raw(
+                con, run.seeds.folder, settings.accepted, settings.quarantine
+            )
+        for table, n in run.raw_counts.items():
             say(f"  raw.{table}: {n} rows from the seeds")
-        if earlier:
-            say(f"  and {earlier} accepted landing file(s)")
-    with con:
-        if files:
-            _check_new_files(prepared, con, files, say)
-            record_load_log(con, all_records(accepted_dir(), quarantine_dir())
-                            + [r for _, r in prepared.staged])  # fmt: skip
-    prepared.stages["prepare"] = time.perf_counter() - started
-    return prepared
+        if run.earlier_landing_files:
+            say(f"  and {run.earlier_landing_files} accepted landing file(s)")
+    run.stages["prepare"] = time.perf_counter() - started
 
 
-def dbt_build_args(prepared: Prepared, say: Say) -> list[str]:
-    """Stage 2's arguments on DuckDB. An incremental refresh also skips the tests that scan
-    every criterion result (tag results_grain): the landing suite checked the new rows and the
+def check_landing(run: Run) -> bool:
+    """Stage 2; True if there is something to build."""
+    settings, say = run.settings, run.say
+    if run.new_files:
+        started = time.perf_counter()
+        context = open_context(settings.expectations, settings.gx_runtime)  # fails closed
+        with duckdb.connect(str(run.build_file)) as con:
+            intake = check_files(
+                run.new_files, con, context, settings.accepted, settings.quarantine, say
+            )
+            run.staged, run.refused = intake.staged, intake.refused
+            staged = [record for _, record in run.staged]
+            record_load_log(con, all_records(settings.accepted, settings.quarantine) + staged)
+        data_docs_index(settings.gx_runtime)
+        run.stages["landing_checks"] = time.perf_counter() - started
+    if run.full_build:
+        return True
+    if not run.new_files:
+        say(f"Nothing new in {settings.landing}; the published warehouse is unchanged.")
+        return False
+    if not run.staged:
+        say("No new file passed; the published warehouse is unchanged.")
+        return False
+    return True
+
+
+def dbt_args(run: Run) -> list[str]:
+    """Stage 3's arguments. An incremental refresh also skips the tests that scan every
+    criterion result (tag results_grain): the landing suite checked the new rows and the
     enforced primary key and not-null constraints hold for every insert; every full build
     (nightly) runs them all."""
+    run.say("Running dbt build (models, contracts, unit and data tests)")
     skip = []
-    if prepared.incremental:
-        say("Incremental refresh: skipping the tests that scan every criterion result")
+    if run.incremental:
+        run.say("Incremental refresh: skipping the tests that scan every criterion result")
         skip.append("tag:results_grain,resource_type:test")
-    return build_args(prepared.seeds_dir, prepared.with_landing_files, say, skip)
+    args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip)
+    if run.full_refresh:
+        args.append("--full-refresh")
+    return args + dbt_runner.database_args(run.build_file)
 
 
-def build_args(
-    seeds_dir: Path, with_landing_files: bool, say: Say, skip: list[str] | None = None
-) -> list[str]:
-    """`dbt build`'s arguments, on every target. The calibration tests check the published
-    figures of the synthetic history, so they run only on the generator's unchanged seeds with
-    no landing file on top. Everything excluded goes in one `--exclude` value, because
-    dagster-dbt appends arguments of its own."""
-    excluded = list(skip or [])
-    if not is_synthetic_history(seeds_dir):
-        say("The seeds are not the generator's unchanged files: skipping calibration tests")
-        excluded.insert(0, "tag:calibration")
-    elif with_landing_files:
-        say("Landing files are loaded on top of the synthetic history: skipping calibration tests")
-        excluded.insert(0, "tag:calibration")
-    return ["build", "--exclude", " ".join(excluded)] if excluded else ["build"]
+def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path) -> None:
+    """Stage 3's verdict, whoever ran dbt: a failed dbt build fails the build."""
+    running = dbt_runner.run_seconds(target_dir)
+    run.stages["dbt_startup_and_parse"] = max(wall_seconds - running, 0.0)
+    run.stages["dbt_build"] = running
+    if exit_code != 0:
+        raise BuildError(
+            f"dbt build failed (exit {exit_code}); see the errors above. {run.unchanged()}"
+        )
 
 
-def unchanged(prepared: Prepared) -> str:
-    return f"The published warehouse {prepared.published} was not changed."
-
-
-def validate(prepared: Prepared, say: Say) -> Path:
-    """Stage 3: the marts' Great Expectations suites; returns the Data Docs index."""
-    say("Validating the marts with Great Expectations")
+def dbt_build(run: Run) -> None:
+    """Stage 3 on the command line: dbt as a subprocess, its output on the terminal."""
+    args = dbt_args(run)
     started = time.perf_counter()
-    try:
-        problems, docs = validate_marts(prepared.build_file)
-    except ValidationUnavailable as exc:
-        raise BuildError(f"the marts could not be validated: {exc}. {unchanged(prepared)}") from exc
+    code = dbt_runner.run_dbt(args, run.settings)
+    dbt_finished(run, code, time.perf_counter() - started, dbt_runner.TARGET_DIR)
+
+
+def gates(run: Run) -> None:
+    """Stage 4: every mart suite, once per run (Dagster's checks and its publish step share the
+    verdict). A suite that cannot run blocks the build like one that fails."""
+    if run.gate_problems is None:
+        run.say("Validating the marts with Great Expectations")
+        started = time.perf_counter()
+        settings = run.settings
+        try:
+            context = open_context(settings.expectations, settings.gx_runtime)
+            run.gate_problems = validate_marts(context, run.build_file)
+        except ValidationUnavailable as exc:
+            raise BuildError(f"the marts could not be validated: {exc}. {run.unchanged()}") from exc
+        run.data_docs = data_docs_index(settings.gx_runtime)
+        run.stages["quality_gates"] = time.perf_counter() - started
+    problems = [problem for found in run.gate_problems.values() for problem in found]
     if problems:
-        raise BuildError("the marts failed their Great Expectations suites:\n  "
-                         + "\n  ".join(problems) + f"\n{unchanged(prepared)}")  # fmt: skip
-    prepared.stages["quality_gates"] = time.perf_counter() - started
-    return docs
+        raise BuildError(
+            "the marts failed their Great Expectations suites:\n  "
+            + "\n  ".join(problems)
+            + f"\n{run.unchanged()}"
+        )
 
 
-def publish_build(prepared: Prepared, data_docs: Path, started: float, say: Say) -> BuildResult:
-    """Stage 4: check the file, store the newly accepted landing files, publish atomically,
-    then write the picture report and the Parquet export from the published file.
+def publish(run: Run) -> tuple[str, dict[str, int]]:
+    """Stage 5, only after the gates passed: check the file, store the batch's landing files
+    as accepted, rename the copy over the published file. Returns the storage version and the
+    rows of every public relation.
 
     Files move to accepted/ just before the rename: if the process dies in between, the next
     build replays them, so nothing is lost and nothing is loaded twice.
     """
-    stage_started = time.perf_counter()
+    gates(run)
+    started = time.perf_counter()
     try:
-        storage, rows = inspect_build(prepared.build_file)
-        for file, record in prepared.staged:
-            store_accepted(file, record, accepted_dir())
-        publish(prepared.build_file, prepared.published)
+        storage, rows = inspect_build(run.build_file)
+        for file, record in run.staged:
+            store_accepted(file, record, run.settings.accepted)
+            run.accepted.append(record)
+        swap_in(run.build_file, run.settings.warehouse)
     except PublishError as exc:
-        raise BuildError(f"{exc}. {unchanged(prepared)}") from exc
-    prepared.stages["publish"] = time.perf_counter() - stage_started
-    stage_started = time.perf_counter()
-    outputs = write_published_outputs(prepared.published, say)  # read-only, after the rename
-    prepared.stages["outputs"] = time.perf_counter() - stage_started
-    return BuildResult(prepared.published, storage, rows, data_docs,
-                       time.perf_counter() - started, outputs.report, outputs.parquet,
-                       dict(prepared.stages))  # fmt: skip
+        raise BuildError(f"{exc}. {run.unchanged()}") from exc
+    run.staged = []
+    run.stages["publish"] = time.perf_counter() - started
+    return storage, rows
 
 
-def quarantine_staged(prepared: Prepared, error: BaseException, say: Say) -> None:
+def outputs(run: Run, storage: str, rows: dict[str, int]) -> BuildResult:
+    """Stage 6: the files derived from the published warehouse (read-only, after the rename)."""
+    started = time.perf_counter()
+    written = write_outputs(run.settings.warehouse, run.say)
+    run.stages["outputs"] = time.perf_counter() - started
+    run.result = BuildResult(
+        published=run.settings.warehouse,
+        storage_version=storage,
+        rows=rows,
+        data_docs=run.data_docs or data_docs_index(run.settings.gx_runtime),
+        seconds=time.perf_counter() - run.started,
+        report=written.report,
+        parquet=written.parquet,
+        stages=dict(run.stages),
+    )
+    return run.result
+
+
+def quarantine_staged(run: Run, error: BaseException) -> None:
     """The build failed with these files in it: set them aside rather than retry them forever."""
-    for file, record in prepared.staged:
+    for file, record in run.staged:
         if file.path.exists():
             record.outcome = REJECTED
-            record.reasons = ["passed the landing checks, but the warehouse build failed with it "
-                              f"in the batch: {error}"]  # fmt: skip
-            target = quarantine(file, record, quarantine_dir())
-            prepared.refused.append(record)
-            say(f"Quarantined {file.name} -> {target}")
+            record.reasons = [
+                "passed the landing checks, but the warehouse build failed with it in the "
+                f"batch: {error}"
+            ]
+            target = quarantine(file, record, run.settings.quarantine)
+            run.refused.append(record)
+            run.say(f"Quarantined {file.name} -> {target}")
+    run.staged = []
+
+
+@contextmanager
+def quarantine_on_failure(run: Run) -> Iterator[None]:
+    """Around stages 3-5: a BuildError quarantines the batch, then propagates."""
+    try:
+        yield
+    except BuildError as exc:
+        quarantine_staged(run, exc)
+        raise
+
+
+def run_stages(run: Run) -> Run:
+    """Every stage in order, under the writer lock: what `wwc build` and `wwc refresh` run."""
+    with writing(run.settings):
+        prepare(run)
+        if not check_landing(run):
+            return run
+        with quarantine_on_failure(run):
+            dbt_build(run)
+            gates(run)
+            storage, rows = publish(run)
+        outputs(run, storage, rows)
+    return run

@@ -1,12 +1,10 @@
-"""Check a finished build file and swap it in for the published warehouse atomically."""
+"""The mechanics of publishing (the pipeline's `publish` stage runs them): check a finished build
+file, then swap it in for the published warehouse atomically."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -26,24 +24,6 @@ def _version(text: str) -> tuple[int, ...]:
     if not match:
         raise PublishError(f"unreadable DuckDB storage version {text!r}")
     return tuple(int(part) for part in match.groups())
-
-
-@contextmanager
-def writer_lock(published: Path) -> Iterator[None]:
-    """Only one process builds or publishes a given warehouse at a time."""
-    lock_path = published.parent / f".{published.name}.lock"
-    with lock_path.open("a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(
-                f"another wwc build or refresh is writing {published} (lock {lock_path}); "
-                "try again when it has finished"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def inspect_build(build_file: Path) -> tuple[str, dict[str, int]]:
@@ -77,7 +57,7 @@ def inspect_build(build_file: Path) -> tuple[str, dict[str, int]]:
     return storage, rows
 
 
-def publish(build_file: Path, published: Path) -> None:
+def swap_in(build_file: Path, published: Path) -> None:
     """Atomically replace the published file; readers holding the old one keep reading it."""
     if build_file.with_name(build_file.name + ".wal").exists():
         raise PublishError(f"{build_file} still has a write-ahead log; not publishing")

@@ -138,6 +138,24 @@ def seeds_fingerprint(seeds_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def holds_current_raw(published: Path, seeds_dir: Path, accepted: Path) -> bool:
+    """True if the published file was built from exactly these seeds and accepted files, so a
+    refresh may start from a copy of it (it may not after a crash between storing accepted
+    files and publishing, or after the seeds changed)."""
+    if not published.is_file():
+        return False
+    try:
+        with duckdb.connect(str(published), read_only=True) as con:
+            built_from = con.execute(f"select seeds_fingerprint from {RAW_SCHEMA}.build_info")
+            fingerprint = built_from.fetchone()
+            accepted_sql = f"select stored_as from {RAW_SCHEMA}.load_log where outcome = 'accepted'"
+            loaded = {row[0] for row in con.execute(accepted_sql).fetchall()}
+    except duckdb.Error:
+        return False
+    current = {record.stored_as for record, _ in accepted_files(accepted)}
+    return fingerprint == (seeds_fingerprint(seeds_dir),) and loaded == current
+
+
 def assemble_raw(
     con: duckdb.DuckDBPyConnection, seeds_dir: Path, accepted: Path, quarantine: Path
 ) -> dict[str, int]:
@@ -147,6 +165,8 @@ def assemble_raw(
     for record, path in accepted_files(accepted):
         load_landing_file(con, path, record.stored_as)
     record_load_log(con, all_records(accepted, quarantine))
-    con.execute(f"create or replace table {RAW_SCHEMA}.build_info as select ? as seeds_fingerprint",
-                [seeds_fingerprint(seeds_dir)])  # fmt: skip
+    con.execute(
+        f"create or replace table {RAW_SCHEMA}.build_info as select ? as seeds_fingerprint",
+        [seeds_fingerprint(seeds_dir)],
+    )
     return counts

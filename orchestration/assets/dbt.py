@@ -1,16 +1,14 @@
-"""The dbt project as assets: one `dbt build` per run, against the run's build copy."""
+"""Stage 3 as assets: one `dbt build` per run against the run's build copy, with the pipeline's
+arguments (the build copy is one of them) and its verdict on the exit code."""
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+import time
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import wwc_dbt_project
-from orchestration.resources import WarehouseWriter
-from wwc.pipeline import dbt_build_args
+from orchestration.resources import Writer
+from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure
 
 
 class WwcTranslator(DagsterDbtTranslator):
@@ -20,26 +18,15 @@ class WwcTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-@contextmanager
-def _build_file_env(build_file: Path) -> Iterator[None]:
-    """dbt's profile reads WWC_BUILD_FILE; DbtCliResource passes this process's environment."""
-    previous = os.environ.get("WWC_BUILD_FILE")
-    os.environ["WWC_BUILD_FILE"] = str(build_file)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("WWC_BUILD_FILE", None)
-        else:
-            os.environ["WWC_BUILD_FILE"] = previous
-
-
 @dbt_assets(manifest=wwc_dbt_project.manifest_path, project=wwc_dbt_project,
             dagster_dbt_translator=WwcTranslator())  # fmt: skip
 def wwc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                   writer: WarehouseWriter):  # fmt: skip
-    prepared = writer.prepared
-    if prepared is None:
-        raise dg.Failure("the landing_ingest step did not prepare a build copy in this run")
-    with _build_file_env(prepared.build_file):
-        yield from dbt.cli(dbt_build_args(prepared, context.log.info), context=context).stream()
+                   writer: dg.ResourceParam[Writer]):  # fmt: skip
+    run = writer.run(context.log.info)
+    with quarantine_on_failure(run):
+        started = time.perf_counter()
+        # The pipeline judges the exit code (and quarantines), as on the command line.
+        invocation = dbt.cli(dbt_args(run), context=context, raise_on_error=False)
+        yield from invocation.stream()
+        code = invocation.wait().process.returncode
+        dbt_finished(run, code, time.perf_counter() - started, invocation.target_path)

@@ -1,9 +1,10 @@
-"""The build copy's raw tables: seeds, accepted landing files, and new files that pass."""
+"""Stages 1-2 (`prepare`, `check_landing`): the build copy's raw tables: seeds, accepted landing
+files, and the new files that pass their checks; the others are quarantined."""
 
 import dagster as dg
 
-from orchestration.resources import WarehouseWriter
-from wwc.pipeline import prepare
+from orchestration.resources import Writer
+from wwc.pipeline import check_landing, prepare
 
 RAW_TABLES = ["cities", "criteria", "assessments", "criterion_results", "load_log",
               "restatements"]  # fmt: skip
@@ -35,32 +36,28 @@ class IngestConfig(dg.Config):
     ],
 )
 def landing_ingest(context: dg.AssetExecutionContext, config: IngestConfig,
-                   writer: WarehouseWriter):  # fmt: skip
-    """The same code as `wwc refresh`'s first stage: quarantines what fails, with its reasons."""
-    prepared = prepare(
-        writer.seeds_dir_path, context.log.info, with_landing=True, always_build=config.full_build
-    )
-    writer.remember(prepared)
-    refused = {r.original_name: r.reasons for r in prepared.refused}
+                   writer: dg.ResourceParam[Writer]):  # fmt: skip
+    run = writer.start(context.log.info, full_build=config.full_build)
+    prepare(run)
+    building = check_landing(run)
     yield dg.AssetCheckResult(
         check_name=LANDING_CHECK,
         asset_key=dg.AssetKey(["wwc", "assessments"]),
-        passed=not any(r.outcome == "rejected" for r in prepared.refused),
+        passed=not run.rejected,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "quarantined": dg.MetadataValue.json(refused),
-            "accepted": [r.original_name for _, r in prepared.staged],
-            "waiting": prepared.waiting,
-        },  # fmt: skip
+            "quarantined": dg.MetadataValue.json({r.original_name: r.reasons for r in run.refused}),
+            "accepted": [r.original_name for _, r in run.staged],
+            "waiting": run.waiting,
+        },
     )
-    if not (prepared.staged or config.full_build):
-        context.log.info("Nothing new passed in landing; not rebuilding.")
-        return
+    if not building:
+        return  # nothing materialized: the dbt and publish steps are skipped
     for table in RAW_TABLES:
         yield dg.MaterializeResult(
             asset_key=["wwc", table],
             metadata={
-                "rows_from_seeds": prepared.raw_counts.get(table, 0),
-                "build_file": dg.MetadataValue.path(str(prepared.build_file)),
-            },  # fmt: skip
+                "rows_from_seeds": run.raw_counts.get(table, 0),
+                "build_file": dg.MetadataValue.path(str(run.build_file)),
+            },
         )

@@ -13,16 +13,16 @@ from wwc.generator.criteria import Criterion, catalog
 from wwc.generator.history import Assessment, generate_history
 from wwc.generator.targets import CalibrationError, check_targets
 from wwc.raw_format import ENTITIES
+from wwc.seeds_manifest import MANIFEST
 from wwc.vocabulary import MET, NOT_MET
 
 DEFAULT_SEED = 2020
 GENERATOR_VERSION = 2  # 2: cities borrow municipalities only (excluded_places.csv)
 CITY_COUNT = 203
-MANIFEST = "synthetic_history.json"
 
 COLUMNS = {entity: list(columns) for entity, columns in ENTITIES.items()}
 
-__all__ = ["CalibrationError", "DEFAULT_SEED", "generate", "is_synthetic_history"]
+__all__ = ["CalibrationError", "DEFAULT_SEED", "generate"]
 
 
 def _rows(cities, criteria: list[Criterion], assessments: list[Assessment]) -> dict[str, list]:
@@ -93,16 +93,3 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, int]:
     }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return counts
-
-
-def is_synthetic_history(seeds_dir: Path) -> bool:
-    """True when seeds_dir holds the generator's files unchanged (so calibration tests apply)."""
-    manifest_path = seeds_dir / MANIFEST
-    if not manifest_path.is_file():
-        return False
-    manifest = json.loads(manifest_path.read_text())
-    return all(
-        (seeds_dir / name).is_file()
-        and hashlib.sha256((seeds_dir / name).read_bytes()).hexdigest() == digest
-        for name, digest in manifest.get("sha256", {}).items()
-    ) and set(manifest.get("sha256", {})) == {f"{n}.csv" for n in COLUMNS}

@@ -11,7 +11,8 @@ from wwc.quality.validate import Failure, run_suite
 
 
 def _per_group_variants(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.Series:
-    signature = frame[columns].astype(str).agg("|".join, axis=1)
+    # Missing cells as "" first: pandas 3's astype(str) keeps them as NaN, which join refuses.
+    signature = frame[columns].fillna("").astype(str).agg("|".join, axis=1)
     return signature.groupby(frame[key], dropna=False).transform("nunique")
 
 

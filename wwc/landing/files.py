@@ -61,37 +61,52 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") or name.lower().endswith(TEMPORARY_SUFFIXES)
 
 
-def discover(landing: Path, settle_seconds: float) -> tuple[list[LandingFile], list[str]]:
-    """Files ready to load (size and time unchanged over settle_seconds), and names left for
-    the next run because they still look in progress."""
+@dataclass(frozen=True)
+class Snapshot:
+    """What a look at the landing folder saw: each candidate file's size and modification time,
+    and the names that still look in progress (temporary names). Directories and symbolic links
+    are never candidates."""
+
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    temporary: list[str] = field(default_factory=list)
+
+
+def snapshot(landing: Path) -> Snapshot:
+    seen = Snapshot()
     if not landing.is_dir():
-        return [], []
-    waiting: list[str] = []
-
-    def snapshot() -> dict[Path, tuple[int, int]]:
-        seen = {}
-        for entry in sorted(landing.iterdir()):
-            if not entry.is_file() or entry.is_symlink():
-                continue
-            if is_temporary(entry.name):
-                waiting.append(entry.name)
-                continue
-            stat = entry.stat()
-            seen[entry] = (stat.st_size, stat.st_mtime_ns)
         return seen
+    for entry in sorted(landing.iterdir()):
+        if not entry.is_file() or entry.is_symlink():
+            continue
+        if is_temporary(entry.name):
+            seen.temporary.append(entry.name)
+            continue
+        stat = entry.stat()
+        seen.files[entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return seen
 
-    first = snapshot()
-    if first and settle_seconds > 0:
-        time.sleep(settle_seconds)
-    waiting.clear()
-    second = snapshot()
-    ready = []
-    for path, (size, mtime) in second.items():
-        if first.get(path) == (size, mtime):
-            ready.append(LandingFile(path, size, mtime))
+
+def settled(
+    landing: Path, before: Snapshot, after: Snapshot
+) -> tuple[list[LandingFile], list[str]]:
+    """Files ready to load (size and time the same in both looks), and the names left for the
+    next look: new or still changing, or temporary."""
+    ready, waiting = [], list(after.temporary)
+    for name, (size, mtime) in after.files.items():
+        if before.files.get(name) == (size, mtime):
+            ready.append(LandingFile(landing / name, size, mtime))
         else:
-            waiting.append(path.name)
+            waiting.append(name)
     return ready, sorted(waiting)
+
+
+def discover(landing: Path, settle_seconds: float) -> tuple[list[LandingFile], list[str]]:
+    """The one landing discovery: two looks settle_seconds apart (the Dagster sensor takes its
+    two looks on consecutive ticks instead, with the same `settled`)."""
+    first = snapshot(landing)
+    if first.files and settle_seconds > 0:
+        time.sleep(settle_seconds)
+    return settled(landing, first, snapshot(landing))
 
 
 def _safe(name: str) -> str:

@@ -8,11 +8,11 @@ error, missing suite, unreadable frame) raises `ValidationUnavailable`: callers 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from wwc.settings import EXPECTATIONS_DIR, gx_runtime_dir
+from wwc.settings import DEFAULT_WAREHOUSE, EXPECTATIONS_DIR
 
 ROW_EXAMPLES = 10
 
@@ -39,16 +39,24 @@ class Failure:
         return f"{self.reason}{column}: {self.count} row(s){where}{seen}"
 
 
-def open_context():
-    """The project's file-backed GX context, writing run-time output beside the warehouse."""
-    os.environ["GX_ANALYTICS_ENABLED"] = "False"
-    runtime = gx_runtime_dir()
+def open_context(
+    expectations: Path = EXPECTATIONS_DIR, runtime: Path = DEFAULT_WAREHOUSE.parent / "gx"
+):
+    """The file-backed GX context of the project in `expectations`, writing its run-time output
+    (validation results, Data Docs) into `runtime`, beside the warehouse.
+
+    great_expectations.yml names that folder ${WWC_GX_RUNTIME_DIR}; the value is given to this
+    context alone as its runtime environment, never through os.environ. Usage statistics are off
+    in the committed config (`analytics_enabled: false`)."""
     runtime.mkdir(parents=True, exist_ok=True)
-    os.environ["WWC_GX_RUNTIME_DIR"] = str(runtime)
     try:
         import great_expectations as gx
 
-        return gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+        return gx.get_context(
+            mode="file",
+            project_root_dir=str(expectations),
+            runtime_environment={"WWC_GX_RUNTIME_DIR": str(runtime)},
+        )
     except Exception as exc:  # any failure here must block, not pass
         raise ValidationUnavailable(f"Great Expectations could not start: {exc}") from exc
 

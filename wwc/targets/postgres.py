@@ -11,7 +11,8 @@
 4. SELECT on the tables already in `marts` and `reports` (grants are idempotent), row counts.
 
 Connection settings come from the standard libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD
-and PGDATABASE (profiles.yml reads the same ones); nothing secret lives in the project. The
+and PGDATABASE (read once into `Settings.postgres`, and passed on to dbt, whose profiles.yml
+reads the same names); nothing secret lives in the project. The
 Great Expectations suites, the storage-version check and the atomic file swap are the DuckDB
 file's gates: on PostgreSQL dbt's tests and contracts are the gate, and dbt swaps each table in
 a transaction, so a reader sees either the old table or the new one.
@@ -19,24 +20,26 @@ a transaction, so a reader sees either the old table or the new one.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
 from psycopg2 import sql
 
-from wwc.dbt_runner import run_dbt
-from wwc.pipeline import BuildError, Say, build_args
-from wwc.publish import PUBLIC_SCHEMAS, PublishError
+from wwc.dbt_runner import build_args, run_dbt
+from wwc.errors import BuildError
+from wwc.lock import LockedError
+from wwc.publish import PUBLIC_SCHEMAS
 from wwc.raw_format import RAW_SCHEMA
-from wwc.settings import SEEDS_DIR
+from wwc.seeds_manifest import Seeds
+from wwc.settings import PostgresConnection, Settings
 from wwc.targets.raw import RawTable, ScratchRaw, scratch_raw
 
+Say = Callable[[str], None]
 TARGET = "postgres"
-DEFAULT_READER_ROLE = "wwc_reader"
 # Key of the session-level advisory lock one build holds while it writes (`hashtext` of a name).
 LOCK_NAME = "wwc build"
 
@@ -54,54 +57,27 @@ POSTGRES_TYPES = {
 
 
 @dataclass(frozen=True)
-class ConnectionSettings:
-    host: str
-    port: int
-    user: str
-    password: str
-    dbname: str
-
-    def describe(self) -> str:
-        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname}"
-
-
-@dataclass(frozen=True)
 class PostgresResult:
-    settings: ConnectionSettings
+    connection: PostgresConnection
     reader_role: str
     rows: dict[str, int]
     seconds: float
 
 
-def connection_settings() -> ConnectionSettings:
-    """The libpq variables, with the same defaults as the `postgres` output of profiles.yml."""
-    return ConnectionSettings(
-        host=os.environ.get("PGHOST", "localhost"),
-        port=int(os.environ.get("PGPORT", "5432")),
-        user=os.environ.get("PGUSER", "postgres"),
-        password=os.environ.get("PGPASSWORD", ""),
-        dbname=os.environ.get("PGDATABASE", "wwc"),
-    )
-
-
-def reader_role() -> str:
-    return os.environ.get("WWC_PG_READER_ROLE", DEFAULT_READER_ROLE)
-
-
-def connect(settings: ConnectionSettings) -> psycopg2.extensions.connection:
+def connect(connection: PostgresConnection) -> psycopg2.extensions.connection:
     try:
         return psycopg2.connect(
-            host=settings.host,
-            port=settings.port,
-            user=settings.user,
-            password=settings.password or None,
-            dbname=settings.dbname,
+            host=connection.host,
+            port=connection.port,
+            user=connection.user,
+            password=connection.password or None,
+            dbname=connection.dbname,
             connect_timeout=10,
             application_name="wwc build",
         )
     except psycopg2.OperationalError as exc:
         raise BuildError(
-            f"cannot connect to PostgreSQL at {settings.describe()} (set PGHOST, PGPORT, "
+            f"cannot connect to PostgreSQL at {connection.describe()} (set PGHOST, PGPORT, "
             f"PGUSER, PGPASSWORD, PGDATABASE): {str(exc).strip()}"
         ) from exc
 
@@ -229,30 +205,31 @@ def count_rows(pg: psycopg2.extensions.connection) -> dict[str, int]:
     return rows
 
 
-def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> PostgresResult:
+def build(settings: Settings, seeds: Seeds, say: Say = print) -> PostgresResult:
     """Load raw, build and test every model with dbt, grant the reader; see the module doc."""
     started = time.perf_counter()
-    settings = connection_settings()
-    role = reader_role()
-    say(f"Building on PostgreSQL {settings.describe()}")
-    pg = connect(settings)
+    connection = settings.postgres
+    role = settings.pg_reader_role
+    say(f"Building on PostgreSQL {connection.describe()}")
+    pg = connect(connection)
     try:
         with pg.cursor() as cur:
             cur.execute("select pg_try_advisory_lock(hashtext(%s))", (LOCK_NAME,))
             if not cur.fetchone()[0]:
-                raise PublishError(
-                    f"another wwc build is writing {settings.describe()}; try again when it "
+                raise LockedError(
+                    f"another wwc build is writing {connection.describe()}; try again when it "
                     "has finished"
                 )
         pg.commit()
-        say(f"Loading raw files from {seeds_dir} and the accepted landing files")
-        with scratch_raw(seeds_dir) as raw:
+        say(f"Loading raw files from {seeds.folder} and the accepted landing files")
+        with scratch_raw(settings, seeds.folder) as raw:
             load_raw(pg, raw, say)
             with_landing = raw.landing_files > 0
         prepare_reader(pg, role, say)
         say("Running dbt build --target postgres (models, contracts, unit and data tests)")
         # raw is reloaded whole, so every model is rebuilt (the facts are incremental on DuckDB)
-        code = run_dbt([*build_args(seeds_dir, with_landing, say), "--full-refresh"], target=TARGET)
+        args = [*build_args(seeds, with_landing, say), "--full-refresh"]
+        code = run_dbt(args, settings, target=TARGET)
         if code != 0:
             raise BuildError(f"dbt build --target postgres failed (exit {code}); see the errors "
                              "above. Tables dbt had already swapped in stay; the others are "
@@ -263,4 +240,4 @@ def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> PostgresResult:
         raise BuildError(f"PostgreSQL refused a step of the build: {str(exc).strip()}") from exc
     finally:
         pg.close()  # also releases the advisory lock
-    return PostgresResult(settings, role, rows, time.perf_counter() - started)
+    return PostgresResult(connection, role, rows, time.perf_counter() - started)

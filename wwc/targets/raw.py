@@ -17,7 +17,7 @@ import duckdb
 from wwc.landing.files import accepted_files
 from wwc.raw_format import RAW_SCHEMA
 from wwc.raw_loader import assemble_raw
-from wwc.settings import accepted_dir, quarantine_dir
+from wwc.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,9 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[RawTable]:
 
 
 @contextmanager
-def scratch_raw(seeds_dir: Path) -> Iterator[ScratchRaw]:
+def scratch_raw(settings: Settings, seeds_dir: Path) -> Iterator[ScratchRaw]:
     """The build's raw schema (seeds, then accepted landing files, plus lineage) in memory."""
     with duckdb.connect() as con:
-        counts = assemble_raw(con, seeds_dir, accepted_dir(), quarantine_dir())
-        landing = len(accepted_files(accepted_dir()))
+        counts = assemble_raw(con, seeds_dir, settings.accepted, settings.quarantine)
+        landing = len(accepted_files(settings.accepted))
         yield ScratchRaw(con, counts, landing, raw_tables(con))

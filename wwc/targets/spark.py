@@ -19,21 +19,24 @@ and recreates each table, so this target is for building at scale, not for servi
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from wwc.dbt_runner import run_dbt
-from wwc.pipeline import BuildError, Say, build_args
-from wwc.publish import PUBLIC_SCHEMAS, writer_lock
+from wwc.dbt_runner import build_args, run_dbt
+from wwc.errors import BuildError
+from wwc.lock import writer_lock
+from wwc.publish import PUBLIC_SCHEMAS
 from wwc.raw_format import RAW_SCHEMA
-from wwc.settings import SEEDS_DIR, data_dir
+from wwc.seeds_manifest import Seeds
+from wwc.settings import Settings
 from wwc.targets.raw import scratch_raw
 
+Say = Callable[[str], None]
 TARGET = "spark"
 
 
@@ -42,11 +45,6 @@ class SparkResult:
     warehouse: Path
     rows: dict[str, int]
     seconds: float
-
-
-def spark_home() -> Path:
-    override = os.environ.get("WWC_SPARK_HOME")
-    return Path(override).expanduser().resolve() if override else data_dir() / "spark"
 
 
 def table_folders(warehouse: Path) -> dict[str, Path]:
@@ -73,7 +71,7 @@ def count_rows(folder: Path) -> int:
         return con.execute("select count(*) from read_parquet(?)", [files]).fetchall()[0][0]
 
 
-def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> SparkResult:
+def build(settings: Settings, seeds: Seeds, say: Say = print) -> SparkResult:
     started = time.perf_counter()
     try:
         import pyspark  # noqa: F401
@@ -82,14 +80,13 @@ def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> SparkResult:
             "the Spark target needs PySpark and dbt-spark: python3 -m uv sync --frozen "
             "--group spark"
         ) from exc
-    home = spark_home()
+    home = settings.spark_home  # run_dbt gives it to dbt, whose profiles.yml reads it
     home.mkdir(parents=True, exist_ok=True)
-    os.environ["WWC_SPARK_HOME"] = str(home)  # profiles.yml reads it in the dbt process
     raw_dir = home / "raw"
     with writer_lock(home / "warehouse"):
         say(f"Writing raw Parquet files to {raw_dir}")
         shutil.rmtree(raw_dir, ignore_errors=True)
-        with scratch_raw(seeds_dir) as raw:
+        with scratch_raw(settings, seeds.folder) as raw:
             for table in raw.tables:
                 folder = raw_dir / table.name
                 folder.mkdir(parents=True)
@@ -105,12 +102,14 @@ def build(seeds_dir: Path = SEEDS_DIR, say: Say = print) -> SparkResult:
             with_landing = raw.landing_files > 0
         say("Registering schema raw in the Spark metastore")
         arguments = json.dumps({"location": str(raw_dir), "tables": names})
-        code = run_dbt(["run-operation", "spark_attach_raw", "--args", arguments], target=TARGET)
+        operation = ["run-operation", "spark_attach_raw", "--args", arguments]
+        code = run_dbt(operation, settings, target=TARGET)
         if code != 0:
             raise BuildError(f"registering the raw tables on Spark failed (exit {code})")
         say("Running dbt build --target spark (models, contracts, unit and data tests)")
         # raw is reloaded whole, so every model is rebuilt (the facts are incremental on DuckDB)
-        code = run_dbt([*build_args(seeds_dir, with_landing, say), "--full-refresh"], target=TARGET)
+        args = [*build_args(seeds, with_landing, say), "--full-refresh"]
+        code = run_dbt(args, settings, target=TARGET)
         if code != 0:
             raise BuildError(f"dbt build --target spark failed (exit {code}); see the errors above")
         warehouse = home / "warehouse"

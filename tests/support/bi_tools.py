@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-CLIENTS = Path(__file__).resolve().parent / "clients"
+CLIENTS = Path(__file__).resolve().parent.parent / "clients"
 
 # @duckdb/node-api: 1.4.0 (the oldest engine the published file promises), 1.4.2 (what
 # Evidence's connector resolved when its range ^1.4.2-r.1 was set) and the latest 1.x on npm.

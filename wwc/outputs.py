@@ -1,5 +1,6 @@
-"""What every publish writes beside the warehouse, read from the published file read-only:
-the picture report (HTML) and the Parquet export of the marts and reports."""
+"""The outputs stage: what every publish writes beside the warehouse, read from the published
+file read-only: the picture report (HTML) and the Parquet export of the marts and reports.
+(The dbt docs site is `wwc docs`: it needs a dbt run of its own, so it is made on request.)"""
 
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ class OutputError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class PublishedOutputs:
+class Outputs:
     report: Path
     parquet: Path
 
 
-def write_published_outputs(published: Path, say: Callable[[str], None]) -> PublishedOutputs:
+def write_outputs(published: Path, say: Callable[[str], None]) -> Outputs:
     """Called right after a successful publish, under the writer lock."""
     try:
         say("Writing the picture report from the published reports")
@@ -35,4 +36,4 @@ def write_published_outputs(published: Path, say: Callable[[str], None]) -> Publ
             f"the warehouse {published} was published, but the picture report or the Parquet "
             f"export failed: {exc}"
         ) from exc
-    return PublishedOutputs(report, parquet)
+    return Outputs(report, parquet)
