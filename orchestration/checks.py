@@ -14,7 +14,7 @@ from wwc.quality.suites import MART_FRAMES
 SUITE_ASSETS = {
     "marts_fct_assessments": ["marts", "fct_assessments"],
     "marts_practice_area_achievement_by_year": ["marts", "fct_practice_area_achievement_by_year"],
-    "marts_reconciliation": ["marts", "fct_criterion_results"],
+    "marts_assessments_per_city": ["marts", "fct_assessments"],
 }
 
 

@@ -83,7 +83,7 @@ def test_data_docs_are_built_beside_the_warehouse_and_need_no_network(built: Bui
         html = page.read_text()
         assert not re.search(r"<(script|img)[^>]*src=\"https?:", html), page
         assert not re.search(r"<link[^>]*href=\"https?:", html), page
-    assert "marts_reconciliation" in index.read_text()
+    assert "marts_assessments_per_city" in index.read_text()
 
 
 def test_published_file_opens_in_duckdb_1_4_and_later(built: Built) -> None:

@@ -39,7 +39,7 @@ def test_definitions_load_and_cover_assets_checks_schedule_and_sensor(defs) -> N
     assert {"wwc/assessments", "marts/fct_assessments", "reports/rpt_criterion_prevalence",
             "published_warehouse"} <= keys  # fmt: skip
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
-    assert {"gx_marts_fct_assessments", "gx_marts_reconciliation",
+    assert {"gx_marts_fct_assessments", "gx_marts_assessments_per_city",
             "landing_files_pass_checks"} <= checks  # fmt: skip
     assert any(name.startswith("unique_fct_assessments") for name in checks)  # dbt tests
     assert defs.resolve_schedule_def("nightly_build").cron_schedule == "0 3 * * *"

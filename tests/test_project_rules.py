@@ -699,7 +699,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The manifest of a `dbt parse` (about 10 s) into a temporary target path: nothing of the
     project's target/ or warehouse is touched."""
     target = tmp_path_factory.mktemp("dbt_parse")
-    env = {k: v for k, v in os.environ.items() if k != "WWC_BUILD_FILE"}
+    env = dict(os.environ)
     env["WWC_WAREHOUSE"] = str(target / "parse.duckdb")
     done = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "parse", "--profiles-dir", str(PROJECT_ROOT),
