@@ -10,8 +10,10 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from support.commands import SEEDS_DIR, Built, run_wwc
+from wwc.picture_report import report_path
 
 MARTS = {
     "dim_cities",
@@ -117,14 +119,14 @@ def test_failing_dbt_test_leaves_published_file_byte_identical(
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
     results = seeds / "criterion_results.csv"
-    text = results.read_text()
-    results.write_text(text.replace(",not met\n", ",maybe\n", 1))
+    header, first, *rest = results.read_text().splitlines(keepends=True)
+    results.write_text("".join([header, first, first, *rest]))  # one result reported twice
 
     run = run_wwc("build", "--seeds", str(seeds), warehouse=published_copy)
 
     assert run.returncode == 1
     assert "skipping calibration tests" in run.stdout
-    assert "accepted_values_stg_wwc__criterion_results_status" in run.stdout
+    assert "unique_combination_of_columns_stg_wwc__criterion_results" in run.stdout
     assert f"The published warehouse {published_copy} was not changed." in run.stderr
     assert _sha256(published_copy) == before
 
@@ -144,6 +146,57 @@ def test_malformed_raw_file_is_refused_with_its_reason(
     assert "cities.csv: header is" in run.stderr
     assert "expected 'city_id,city_name,state_code,population,population_year," in run.stderr
     assert _sha256(published_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("entity", "old", "new", "reason"),
+    [
+        ("criterion_results", ",not met\n", ",maybe\n",
+         "status is not one of: met, not met (found 'maybe')"),
+        ("cities", ",council-manager\n", ",city manager\n",
+         "form_of_government is not one of: "),
+        ("assessments", ",2018,", ",twenty18,", "standard_version is not a whole number"),
+        ("assessments", "-03-", "-13-", "submitted_date is not a date written YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_bad_value_in_real_seeds_names_its_file_row_and_value(
+    published_copy: Path, tmp_path: Path, entity: str, old: str, new: str, reason: str
+) -> None:
+    """A bad value in real seeds is refused before dbt, in words: the file, the data row, the
+    column and the value; nothing is published."""
+    before = _sha256(published_copy)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    path = seeds / f"{entity}.csv"
+    header, *rows = path.read_text().splitlines(keepends=True)
+    row = next(i for i, line in enumerate(rows) if old in line and new not in line)
+    rows[row] = rows[row].replace(old, new, 1)
+    path.write_text(header + "".join(rows))
+
+    run = run_wwc("build", "--seeds", str(seeds), warehouse=published_copy)
+
+    assert run.returncode == 1
+    assert f"{path}: data row {row + 1}: {reason}" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert "Running dbt build" not in run.stdout
+    assert _sha256(published_copy) == before
+
+
+def test_real_seeds_are_not_labelled_synthetic(published_copy: Path, tmp_path: Path) -> None:
+    """Seeds that are not the generator's unchanged files are reported as what they are: the
+    picture report names their folder and makes no claim that they are synthetic."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    (seeds / "synthetic_history.json").unlink()
+
+    run = run_wwc("build", "--seeds", str(seeds), warehouse=published_copy)
+
+    assert run.returncode == 0, run.stderr
+    assert f"raw.cities: {len((seeds / 'cities.csv').read_text().splitlines()) - 1} rows from " \
+        f"{seeds.resolve() / 'cities'}.csv" in run.stdout  # fmt: skip
+    page = report_path(published_copy).read_text()
+    assert "synthetic" not in page.lower()
+    assert f"Built from the seed files in <code>{seeds.resolve()}</code>." in page
 
 
 def test_second_writer_is_turned_away_while_one_holds_the_lock(published_copy: Path) -> None:

@@ -143,11 +143,9 @@ def prepare(run: Run) -> None:
         # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.
         config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
         with duckdb.connect(str(run.build_file), config=config) as con:
-            run.raw_counts = assemble_raw(
-                con, run.seeds.folder, settings.accepted, settings.quarantine
-            )
+            run.raw_counts = assemble_raw(con, run.seeds, settings.accepted, settings.quarantine)
         for table, n in run.raw_counts.items():
-            say(f"  raw.{table}: {n} rows from the seeds")
+            say(f"  raw.{table}: {n} rows from {run.seeds.folder / table}.csv")
         if run.earlier_landing_files:
             say(f"  and {run.earlier_landing_files} accepted landing file(s)")
     run.stages["prepare"] = time.perf_counter() - started

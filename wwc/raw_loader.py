@@ -10,6 +10,14 @@ import duckdb
 from wwc.landing.files import Record, accepted_files, all_records
 from wwc.landing.format import LANDING_COLUMNS
 from wwc.raw_format import ENTITIES, RAW_SCHEMA
+from wwc.seeds_manifest import Seeds
+from wwc.vocabulary import (
+    ALL_PRACTICE_AREAS,
+    FORMS_OF_GOVERNMENT,
+    LEVELS,
+    STATE_CODES,
+    STATUSES,
+)
 
 
 class RawFormatError(ValueError):
@@ -21,32 +29,104 @@ def _columns_literal(columns: dict[str, str]) -> str:
     return "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
 
 
+# How a value of each type must be written, in a seed file's reason.
+TYPE_WORDS = {"INTEGER": "a whole number", "DATE": "a date written YYYY-MM-DD"}
+
+# The categorical columns of the seed files, each with the normalisation its staging model
+# applies (models/staging/wwc/) and its allowed values (wwc.vocabulary), so that a bad value in
+# real seeds is named with its file and row here instead of as a dbt test's name later.
+SEED_VOCABULARY: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "cities": {
+        "state_code": ("upper(trim({}))", STATE_CODES),
+        "form_of_government": ("lower(trim({}))", FORMS_OF_GOVERNMENT),
+    },
+    "criteria": {"practice_area": ("trim({})", ALL_PRACTICE_AREAS)},
+    "assessments": {"certification_level": ("lower(trim({}))", LEVELS)},
+    "criterion_results": {"status": ("lower(trim({}))", STATUSES)},
+}
+
+
+def _first_problem(con: duckdb.DuckDBPyConnection, entity: str, columns: dict[str, str]) -> str:
+    """The first value of the seed file (read as text into seed_text) that cannot be loaded:
+    an empty id, a value of the wrong type, or a categorical value outside the vocabulary."""
+    checks = []
+    for column, kind in columns.items():
+        if column.endswith("_id") and not column.startswith("prerequisite"):
+            checks.append((column, f"{column} is null", "is empty"))
+        if kind != "VARCHAR":
+            checks.append(
+                (
+                    column,
+                    f"{column} is not null and try_cast({column} as {kind}) is null",
+                    f"is not {TYPE_WORDS[kind]}",
+                )
+            )
+    for column, (normalise, allowed) in SEED_VOCABULARY.get(entity, {}).items():
+        values = ", ".join("'" + value.replace("'", "''") + "'" for value in allowed)
+        checks.append(
+            (
+                column,
+                f"{column} is not null and {normalise.format(column)} not in ({values})",
+                f"is not one of: {', '.join(allowed)}",
+            )
+        )
+    for column, condition, words in checks:
+        found = con.execute(
+            f"select _row, {column} from seed_text where {condition} order by _row limit 1"
+        ).fetchone()
+        if found:
+            return f"data row {found[0]}: {column} {words} (found {found[1]!r})"
+    return ""
+
+
 def load_seed_files(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> dict[str, int]:
-    """Create raw.<entity> from seeds_dir/<entity>.csv for every entity; rows per table."""
+    """Create raw.<entity> from seeds_dir/<entity>.csv for every entity; rows per table. Each
+    file is read once, as text; the values are checked, then cast to the raw format's types
+    (the same casts the check tried), so what is checked is what is loaded."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     counts = {}
     for entity, columns in ENTITIES.items():
         path = seeds_dir / f"{entity}.csv"
         if not path.is_file():
             raise RawFormatError(f"{path}: missing (every raw entity needs its CSV file)")
-        with path.open(encoding="utf-8") as f:
-            header = f.readline().rstrip("\r\n").split(",")
+        with path.open(encoding="utf-8", errors="replace") as f:
+            header = f.readline().lstrip("\ufeff").rstrip("\r\n").split(",")
         if header != list(columns):
             raise RawFormatError(
                 f"{path.name}: header is {','.join(header)!r}, expected {','.join(columns)!r}"
             )
+        text_columns = dict.fromkeys(columns, "VARCHAR")
         try:
             con.execute(
                 f"""
-                create or replace table {RAW_SCHEMA}.{entity} as
-                select *, ? as _source_file, current_timestamp as _loaded_at
+                create or replace temp table seed_text as
+                select *, row_number() over () as _row
                 from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '"',
-                              columns = {_columns_literal(columns)})
+                              columns = {_columns_literal(text_columns)})
                 """,
-                [path.name, str(path)],
+                [str(path)],
             )
         except duckdb.Error as exc:
-            raise RawFormatError(f"{path.name}: {exc}") from exc
+            detail = str(exc).splitlines()[0]
+            raise RawFormatError(
+                f"{path.name}: not a CSV file in the raw format ({detail})"
+            ) from exc
+        problem = _first_problem(con, entity, columns)
+        if problem:
+            raise RawFormatError(f"{path}: {problem}")
+        typed = ", ".join(
+            column if kind == "VARCHAR" else f"cast({column} as {kind}) as {column}"
+            for column, kind in columns.items()
+        )
+        con.execute(
+            f"""
+            create or replace table {RAW_SCHEMA}.{entity} as
+            select {typed}, ? as _source_file, current_timestamp as _loaded_at
+            from seed_text order by _row
+            """,
+            [path.name],
+        )
+        con.execute("drop table seed_text")
         counts[entity] = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity}").fetchone()[0]
     return counts
 
@@ -157,16 +237,19 @@ def holds_current_raw(published: Path, seeds_dir: Path, accepted: Path) -> bool:
 
 
 def assemble_raw(
-    con: duckdb.DuckDBPyConnection, seeds_dir: Path, accepted: Path, quarantine: Path
+    con: duckdb.DuckDBPyConnection, seeds: Seeds, accepted: Path, quarantine: Path
 ) -> dict[str, int]:
-    """raw = the seeds, then every accepted landing file in order, plus the load log."""
-    counts = load_seed_files(con, seeds_dir)
+    """raw = the seeds, then every accepted landing file in order, plus the load log, and
+    raw.build_info: what the warehouse was built from (the picture report says whether it is
+    the synthetic history)."""
+    counts = load_seed_files(con, seeds.folder)
     create_lineage_tables(con)
     for record, path in accepted_files(accepted):
         load_landing_file(con, path, record.stored_as)
     record_load_log(con, all_records(accepted, quarantine))
     con.execute(
-        f"create or replace table {RAW_SCHEMA}.build_info as select ? as seeds_fingerprint",
-        [seeds_fingerprint(seeds_dir)],
+        f"""create or replace table {RAW_SCHEMA}.build_info as
+            select ? as seeds_fingerprint, ? as seeds_folder, ? as is_synthetic_history""",
+        [seeds_fingerprint(seeds.folder), str(seeds.folder), seeds.synthetic_history],
     )
     return counts

@@ -46,6 +46,12 @@ def read_reports(published: Path) -> dict[str, list[Row]]:
                 "select * from reports.rpt_certification_levels_by_year "
                 "order by certification_cohort",
             ),
+            # What the warehouse was built from (columns added over time: read them all).
+            "built_from": _rows(
+                con,
+                "select *, (select count(*) from raw.load_log where outcome = 'accepted') "
+                "as landing_files from raw.build_info",
+            ),
             "mastery": _rows(
                 con,
                 "select * from reports.rpt_mastery_characteristics "

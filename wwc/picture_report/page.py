@@ -126,10 +126,27 @@ def render(data: dict[str, list[Row]], published: Path, when: datetime | None = 
         f'<p class="meta">Drawn from the <code>reports</code> schema of <code>{escape(published)}'
         f"</code>, published {when:%Y-%m-%d %H:%M} UTC. Query the same tables read-only: "
         f"<code>duckdb -readonly {escape(published)}</code>.</p>"
-        '<p class="banner">The committed history is <strong>synthetic</strong>: fictional cities, '
-        "calibrated to the figures WWC has published. Load real assessments to analyse them."
-        "</p>" + "".join(figures) + mastery_table(data["mastery"]) + "</main></body></html>\n"
+        + provenance(data["built_from"])
+        + "".join(figures)
+        + mastery_table(data["mastery"])
+        + "</main></body></html>\n"
     )
+
+
+def provenance(built_from: list[Row]) -> str:
+    """Say what the figures come from: the synthetic history only when the seeds were the
+    generator's unchanged files (raw.build_info), and the landing files loaded on top."""
+    info = built_from[0] if built_from else {}
+    files = info.get("landing_files", 0)
+    on_top = f" and {files} landing file(s) loaded on top of it" if files else ""
+    if info.get("is_synthetic_history", True):
+        return (
+            '<p class="banner">Built from the committed history, which is <strong>synthetic'
+            "</strong>: fictional cities, calibrated to the figures WWC has published"
+            f"{on_top}. Load real assessments to analyse them.</p>"
+        )
+    folder = escape(str(info.get("seeds_folder", "")))
+    return f'<p class="meta">Built from the seed files in <code>{folder}</code>{on_top}.</p>'
 
 
 def write_picture_report(published: Path) -> Path:

@@ -222,7 +222,7 @@ def build(settings: Settings, seeds: Seeds, say: Say = print) -> PostgresResult:
                 )
         pg.commit()
         say(f"Loading raw files from {seeds.folder} and the accepted landing files")
-        with scratch_raw(settings, seeds.folder) as raw:
+        with scratch_raw(settings, seeds) as raw:
             load_raw(pg, raw, say)
             with_landing = raw.landing_files > 0
         prepare_reader(pg, role, say)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
 from wwc.landing.files import accepted_files
 from wwc.raw_format import RAW_SCHEMA
 from wwc.raw_loader import assemble_raw
+from wwc.seeds_manifest import Seeds
 from wwc.settings import Settings
 
 
@@ -49,9 +49,9 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[RawTable]:
 
 
 @contextmanager
-def scratch_raw(settings: Settings, seeds_dir: Path) -> Iterator[ScratchRaw]:
+def scratch_raw(settings: Settings, seeds: Seeds) -> Iterator[ScratchRaw]:
     """The build's raw schema (seeds, then accepted landing files, plus lineage) in memory."""
     with duckdb.connect() as con:
-        counts = assemble_raw(con, seeds_dir, settings.accepted, settings.quarantine)
+        counts = assemble_raw(con, seeds, settings.accepted, settings.quarantine)
         landing = len(accepted_files(settings.accepted))
         yield ScratchRaw(con, counts, landing, raw_tables(con))

@@ -86,7 +86,7 @@ def build(settings: Settings, seeds: Seeds, say: Say = print) -> SparkResult:
     with writer_lock(home / "warehouse"):
         say(f"Writing raw Parquet files to {raw_dir}")
         shutil.rmtree(raw_dir, ignore_errors=True)
-        with scratch_raw(settings, seeds.folder) as raw:
+        with scratch_raw(settings, seeds) as raw:
             for table in raw.tables:
                 folder = raw_dir / table.name
                 folder.mkdir(parents=True)
