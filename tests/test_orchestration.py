@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from support.commands import PROJECT_ROOT
+from support.commands import PROJECT_ROOT, refresh, run_wwc
 from support.dagster_runs import definitions_for, settings_for, tick
 from support.landing import landing_rows, write_landing
 
@@ -259,3 +259,30 @@ def test_operator_command_serves_every_asset_and_check_and_stops_by_pid(defs, tm
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=30)
+
+
+def test_a_command_line_publish_is_recorded_in_a_prepared_dagster_instance(
+    defs, published_copy: Path
+) -> None:
+    """After `wwc refresh` published, the Dagster UI must not say "Never materialized": every
+    asset has a materialization recorded by the command, pointing at the published file."""
+    from dagster import AssetKey, DagsterInstance
+
+    prepared = run_wwc("dagster", "--prepare-only", warehouse=published_copy)
+    assert prepared.returncode == 0, prepared.stderr
+    landing = published_copy.parent / "landing"
+    landing.mkdir()
+    write_landing(landing / "one.csv", landing_rows())
+
+    run = refresh(published_copy)
+
+    assert run.returncode == 0, run.stderr
+    assert "Recorded in Dagster" in run.stdout
+    home = published_copy.parent / "dagster_home"
+    with DagsterInstance.from_config(str(home)) as instance:
+        for key in [*defs.resolve_all_asset_keys(), AssetKey("published_warehouse")]:
+            event = instance.get_latest_materialization_event(key)
+            assert event is not None, key
+            metadata = event.asset_materialization.metadata
+            assert metadata["recorded_by"].value == "wwc refresh"
+            assert metadata["path"].value == str(published_copy)

@@ -65,13 +65,28 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     run = Run(
         settings, seeds, print, landing=False, full_build=True, full_refresh=args.full_refresh
     )
-    _print_published(run_stages(run).result)
+    result = run_stages(run).result
+    _record_in_dagster(settings, result, "wwc build")
+    _print_published(result)
     return 0
+
+
+def _record_in_dagster(settings: Settings, result: BuildResult, command: str) -> None:
+    # The warehouse is published whatever happens here: a Dagster instance that cannot be
+    # written to is a warning, not a failed build.
+    try:
+        recorded = dagster_service.record_publish(settings, result, command)
+    except Exception as exc:
+        print(f"Warning: the publish could not be recorded in Dagster: {exc}", file=sys.stderr)
+        return
+    if recorded:
+        print(f"Recorded in Dagster ({settings.dagster_home}) as a materialization of every asset")
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     run = run_stages(Run(settings, Seeds.at(args.seeds), print))
     if run.result:
+        _record_in_dagster(settings, run.result, "wwc refresh")
         _print_published(run.result)
     rejected = run.rejected
     print(

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from wwc.dbt_runner import database_args, run_dbt
+from wwc.pipeline import BuildResult
 from wwc.settings import PROJECT_ROOT, Settings
 
 INSTANCE_SETTINGS = PROJECT_ROOT / "orchestration" / "dagster.yaml"
@@ -46,6 +47,36 @@ def prepare(settings: Settings) -> Path:
     if run_dbt(["parse", "--quiet", *database_args(settings.build_file)], settings) != 0:
         raise RuntimeError("dbt parse failed; the Dagster definitions need its manifest")
     return home
+
+
+def record_publish(settings: Settings, result: BuildResult, command: str) -> bool:
+    """After `wwc build` or `wwc refresh` published, record it in the Dagster instance (if one
+    was prepared in DAGSTER_HOME) as a materialization of every asset, so the UI shows when the
+    warehouse was last built, and by what, instead of "Never materialized". Returns whether it
+    recorded. Imported here: only a machine running Dagster pays for loading its definitions."""
+    if not (settings.dagster_home / "dagster.yaml").is_file():
+        return False
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+
+    metadata = {
+        "recorded_by": command,
+        "path": dg.MetadataValue.path(str(result.published)),
+        "storage_version": result.storage_version,
+        "seconds": dg.MetadataValue.float(result.seconds),
+    }
+    keys = build_definitions(settings).resolve_all_asset_keys()
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        for key in keys:
+            instance.report_runless_asset_event(
+                dg.AssetMaterialization(
+                    asset_key=key,
+                    description=f"Built and published by `{command}`, outside Dagster",
+                    metadata=metadata,
+                )
+            )
+    return True
 
 
 def serve(settings: Settings, port: int) -> int:
