@@ -126,7 +126,7 @@ def render(data: dict[str, list[Row]], published: Path, when: datetime | None = 
         f'<p class="meta">Drawn from the <code>reports</code> schema of <code>{escape(published)}'
         f"</code>, published {when:%Y-%m-%d %H:%M} UTC. Query the same tables read-only: "
         f"<code>duckdb -readonly {escape(published)}</code>.</p>"
-        + provenance(data["built_from"])
+        + provenance(data.get("built_from", []))
         + "".join(figures)
         + mastery_table(data["mastery"])
         + "</main></body></html>\n"
