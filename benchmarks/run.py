@@ -61,8 +61,9 @@ REPORT_QUERIES = [
 def _timed(command: list[str], env: dict[str, str]) -> dict:
     """Run under /usr/bin/time -v; wall seconds, peak RSS (MiB), stage timings printed."""
     started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-v", *command], env=env, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["/usr/bin/time", "-v", *command], env=env, capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{command} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -73,14 +74,14 @@ def _timed(command: list[str], env: dict[str, str]) -> dict:
         for part in stages.group(1).split(", "):
             name, seconds, _ = part.rsplit(" ", 2)
             parsed[name] = float(seconds)
-    return {"wall": wall, "peak_mib": int(peak.group(1)) / 1024 if peak else None,
-            "stages": parsed}  # fmt: skip
+    return {"wall": wall, "peak_mib": int(peak.group(1)) / 1024 if peak else None, "stages": parsed}
 
 
 def _one_assessment_file(path: Path, seeds_dir: Path, n: int) -> None:
     with (seeds_dir / "criteria.csv").open() as f:
-        criteria = [row["criterion_id"] for row in csv.DictReader(f)
-                    if row["standard_version"] == "2018"]  # fmt: skip
+        criteria = [
+            row["criterion_id"] for row in csv.DictReader(f) if row["standard_version"] == "2018"
+        ]
     with path.open("w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(LANDING_COLUMNS)
@@ -88,8 +89,18 @@ def _one_assessment_file(path: Path, seeds_dir: Path, n: int) -> None:
             city = ["Bench Quillmere", "OH", "52000", "2019", "council-manager"]
             status = "met" if i % 3 == 0 else "not met"
             attributes = city if i == 0 else [""] * 5
-            writer.writerow([f"BENCH-{n}", f"CBENCH-{n}", "2020-05-01", "2018", "none",
-                             criterion, status, *attributes])  # fmt: skip
+            writer.writerow(
+                [
+                    f"BENCH-{n}",
+                    f"CBENCH-{n}",
+                    "2020-05-01",
+                    "2018",
+                    "none",
+                    criterion,
+                    status,
+                    *attributes,
+                ]
+            )
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -114,9 +125,12 @@ def bench_scale(factor: int, repeat: int, root: Path) -> dict:
         _one_assessment_file(landing / f"one_{r}.csv", seeds, r)
         print(f"  x{factor} run {r + 1}/{repeat}: one-file refresh", flush=True)
         refreshes.append(_timed([str(BIN / "wwc"), "refresh", "--seeds", str(seeds)], env))
-        worker = subprocess.run([sys.executable, "-c", QUERY_WORKER, str(warehouse),
-                                 json.dumps(REPORT_QUERIES), "20"],
-                                capture_output=True, text=True, check=True)  # fmt: skip
+        worker = subprocess.run(
+            [sys.executable, "-c", QUERY_WORKER, str(warehouse), json.dumps(REPORT_QUERIES), "20"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         latencies.extend(json.loads(worker.stdout))
 
     def median(items: list[dict], key: str) -> float:
@@ -145,7 +159,7 @@ def bench_scale(factor: int, repeat: int, root: Path) -> dict:
         "one_file_refresh_stages": {
             s: statistics.median(x["stages"].get(s, 0) for x in refreshes)
             for s in refreshes[0]["stages"]
-        },  # fmt: skip
+        },
         "one_file_refresh_peak_mib": median(refreshes, "peak_mib"),
         "report_query_p50_ms": 1000 * _percentile(latencies, 0.50),
         "report_query_p95_ms": 1000 * _percentile(latencies, 0.95),
@@ -180,19 +194,27 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results.json"))
     args = parser.parse_args()
-    machine = {"cores": os.cpu_count(), "memory_gib": round(
-        os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    machine = {
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "python": platform.python_version(),
-        "versions": {p: version(p) for p in ("duckdb", "dbt-core", "dbt-duckdb",
-                                             "great-expectations", "dagster")}}  # fmt: skip
+        "versions": {
+            p: version(p)
+            for p in ("duckdb", "dbt-core", "dbt-duckdb", "great-expectations", "dagster")
+        },
+    }
     results = []
     with tempfile.TemporaryDirectory(prefix="wwc-bench-") as tmp:
         for factor in args.scales:
             print(f"Scale x{factor}", flush=True)
             results.append(bench_scale(factor, args.repeat, Path(tmp)))
-    report = {"date": dt.date.today().isoformat(), "machine": machine,
-              "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
-              "repeat": args.repeat, "results": results}  # fmt: skip
+    report = {
+        "date": dt.date.today().isoformat(),
+        "machine": machine,
+        "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+        "repeat": args.repeat,
+        "results": results,
+    }
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(_table(results))
     print(f"Written to {args.out}")

@@ -15,8 +15,12 @@ import duckdb
 from wwc.raw_format import ENTITIES
 from wwc.settings import SEEDS_DIR
 
-_IDS = {"cities": ["city_id"], "assessments": ["assessment_id", "city_id"],
-        "criterion_results": ["assessment_id"], "criteria": []}  # fmt: skip
+_IDS = {
+    "cities": ["city_id"],
+    "assessments": ["assessment_id", "city_id"],
+    "criterion_results": ["assessment_id"],
+    "criteria": [],
+}
 
 
 def write_scaled_seeds(factor: int, out_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[str, int]:

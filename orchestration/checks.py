@@ -19,8 +19,12 @@ SUITE_ASSETS = {
 
 
 def _gx_check(suite: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=SUITE_ASSETS[suite], name=f"gx_{suite}", blocking=True,
-                    description=f"Great Expectations suite {suite} on the build copy")  # fmt: skip
+    @dg.asset_check(
+        asset=SUITE_ASSETS[suite],
+        name=f"gx_{suite}",
+        blocking=True,
+        description=f"Great Expectations suite {suite} on the build copy",
+    )
     def check(
         context: dg.AssetCheckExecutionContext, writer: dg.ResourceParam[Writer]
     ) -> dg.AssetCheckResult:

@@ -11,7 +11,7 @@ warehouse_job = dg.define_asset_job(
     "refresh_warehouse",
     selection=dg.AssetSelection.groups(
         "ingest", "staging", "intermediate", "marts", "reports", "publish"
-    ),  # fmt: skip
+    ),
     executor_def=dg.in_process_executor,
     tags=WRITER_TAG,
     description="Load new landing files (or rebuild everything), dbt build, gates, publish.",

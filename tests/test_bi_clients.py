@@ -90,8 +90,9 @@ def test_evidence_connector_runs_the_example_source_queries(tmp_path: Path, buil
 
     with duckdb.connect(str(built.path), read_only=True) as con:
         for query in queries:
-            out = node_json(str(CLIENTS / "evidence_source.mjs"), str(modules), str(source),
-                            str(query))  # fmt: skip
+            out = node_json(
+                str(CLIENTS / "evidence_source.mjs"), str(modules), str(source), str(query)
+            )
             assert out["connector"] == EVIDENCE_CONNECTOR.rsplit("@", 1)[1]
             assert out["nodeApi"] == EVIDENCE_NODE_API
             assert out["connection"] is True

@@ -108,9 +108,11 @@ def test_picture_report_marks_only_the_findings_the_tests_support(built: Built) 
             report: con.execute(
                 f"select count(*) from reports.{report} where differs_from_other_cities"
             ).fetchone()[0]
-            for report in ("rpt_achievement_by_form_of_government",
-                           "rpt_achievement_by_population_band")
-        }  # fmt: skip
+            for report in (
+                "rpt_achievement_by_form_of_government",
+                "rpt_achievement_by_population_band",
+            )
+        }
         masters_differ = con.execute(
             "select count(*) from reports.rpt_mastery_characteristics "
             "where differs_from_others and not is_mastery_component"
@@ -146,8 +148,9 @@ def test_picture_report_draws_what_the_report_tables_hold(built: Built, tmp_path
 
 
 def test_picture_report_with_empty_reports_still_renders_every_chart() -> None:
-    empty = {k: [] for k in ("change", "prevalence", "government", "population", "levels",
-                             "mastery")}  # fmt: skip
+    empty = {
+        k: [] for k in ("change", "prevalence", "government", "population", "levels", "mastery")
+    }
     page = render(empty, Path("/data/wwc.duckdb"))
     for chart in CHARTS:
         assert 'data-empty="true"' in _figure(page, chart)
@@ -281,9 +284,16 @@ def browser(built: Built, docs, tmp_path_factory: pytest.TempPathFactory) -> dic
     report = str(built.path.parent / "wwc_report.html")
     docs_page = (docs[0] / "index.html").as_uri() + "#!/model/model.wwc.dim_cities"
     return node_json(
-        str(CLIENTS / "browser_check.mjs"), str(modules), chromium(), str(root / "profile"),
-        str(root), json.dumps(CHROMIUM_FLAGS), report, docs_page, timeout=180,
-    ) | {"report": report, "docs": docs_page}  # fmt: skip
+        str(CLIENTS / "browser_check.mjs"),
+        str(modules),
+        chromium(),
+        str(root / "profile"),
+        str(root),
+        json.dumps(CHROMIUM_FLAGS),
+        report,
+        docs_page,
+        timeout=180,
+    ) | {"report": report, "docs": docs_page}
 
 
 def test_report_loads_in_chromium_offline_with_every_chart(browser: dict, built: Built) -> None:
@@ -331,8 +341,11 @@ def test_docs_open_offline_in_chromium_with_column_descriptions(browser: dict) -
     quirks = ("getIcon", "favicon")
     assert not [u for u in seen["requests"] if not any(q in u for q in quirks)]
     assert seen["pageErrors"] == []
-    unexpected = [e for e in seen["consoleErrors"]
-                  if not any(q in e for q in quirks) and "ERR_FILE_NOT_FOUND" not in e]  # fmt: skip
+    unexpected = [
+        e
+        for e in seen["consoleErrors"]
+        if not any(q in e for q in quirks) and "ERR_FILE_NOT_FOUND" not in e
+    ]
     assert unexpected == []
     assert "dim_cities" in seen["text"]
     assert "Population band: under 50k" in seen["text"]  # a column description

@@ -72,8 +72,9 @@ def test_build_honours_wwc_warehouse_and_leaves_no_build_copy(built: Built) -> N
     assert built.path.is_file()
     expected = {"wwc.duckdb", ".wwc.duckdb.lock", "gx", "wwc_report.html", "parquet"}
     parquet_export = (built.path.parent / "parquet").resolve().name  # the export it links to
-    leftovers = [p.name for p in built.path.parent.iterdir()
-                 if p.name not in expected | {parquet_export}]  # fmt: skip
+    leftovers = [
+        p.name for p in built.path.parent.iterdir() if p.name not in expected | {parquet_export}
+    ]
     assert leftovers == []
 
 
@@ -201,8 +202,10 @@ def test_real_seeds_are_not_labelled_synthetic(published_copy: Path, tmp_path: P
     run = run_wwc("build", "--seeds", str(seeds), warehouse=published_copy)
 
     assert run.returncode == 0, run.stderr
-    assert f"raw.cities: {len((seeds / 'cities.csv').read_text().splitlines()) - 1} rows from " \
-        f"{seeds.resolve() / 'cities'}.csv" in run.stdout  # fmt: skip
+    assert (
+        f"raw.cities: {len((seeds / 'cities.csv').read_text().splitlines()) - 1} rows from "
+        f"{seeds.resolve() / 'cities'}.csv" in run.stdout
+    )
     page = report_path(published_copy).read_text()
     assert "synthetic" not in page.lower()
     assert f"Built from the seed files in <code>{seeds.resolve()}</code>." in page

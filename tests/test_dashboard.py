@@ -93,8 +93,14 @@ class Site:
 def site(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The dashboard built offline from the session's warehouse, in a copy of dashboard/."""
     project = tmp_path_factory.mktemp("dashboard") / "dashboard"
-    shutil.copytree(DASHBOARD, project, symlinks=True, ignore=shutil.ignore_patterns(
-        "node_modules", ".evidence", "build", "wwc.duckdb", ".svelte-kit"))  # fmt: skip
+    shutil.copytree(
+        DASHBOARD,
+        project,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            "node_modules", ".evidence", "build", "wwc.duckdb", ".svelte-kit"
+        ),
+    )
     npm = tool("npm", "install Node.js 20+ with npm")
     run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=project, timeout=900)
 
@@ -116,9 +122,21 @@ def pages(site: Site, tmp_path_factory: pytest.TempPathFactory) -> dict:
     shots = root / "screenshots"
     shots.mkdir()
     node = tool("node", "install Node.js 20+")
-    done = run([*offline(), node, str(CLIENTS / "dashboard_check.mjs"), str(modules), chromium(),
-                str(root / "profile"), str(shots), json.dumps(CHROMIUM_FLAGS), str(site.folder),
-                *PAGES], timeout=600)  # fmt: skip
+    done = run(
+        [
+            *offline(),
+            node,
+            str(CLIENTS / "dashboard_check.mjs"),
+            str(modules),
+            chromium(),
+            str(root / "profile"),
+            str(shots),
+            json.dumps(CHROMIUM_FLAGS),
+            str(site.folder),
+            *PAGES,
+        ],
+        timeout=600,
+    )
     out = json.loads(done.stdout.strip().splitlines()[-1])
     out["screenshots"] = shots
     return out
@@ -133,20 +151,34 @@ def read_warehouse(path: Path) -> dict[str, list[dict]]:
     """The report rows the pages show, as DuckDB's Python client reads them."""
     with duckdb.connect(str(path), read_only=True) as con:
         return {
-            "change": rows(con, "select * from reports.rpt_practice_area_change_between_assessments"
-                           " where from_assessment_number = 1 order by practice_area"),
-            "prevalence": rows(con, "select * from reports.rpt_criterion_prevalence"
-                               " where period = 'all years' order by rank_most_met"),
-            "form_of_government": rows(con, "select *, form_of_government as grp"
-                                       " from reports.rpt_achievement_by_form_of_government"),
-            "population_band": rows(con, "select *, population_band as grp"
-                                    " from reports.rpt_achievement_by_population_band"),
-            "levels": rows(con, "select * from reports.rpt_certification_levels_by_year"
-                           " order by certification_cohort"),
+            "change": rows(
+                con,
+                "select * from reports.rpt_practice_area_change_between_assessments"
+                " where from_assessment_number = 1 order by practice_area",
+            ),
+            "prevalence": rows(
+                con,
+                "select * from reports.rpt_criterion_prevalence"
+                " where period = 'all years' order by rank_most_met",
+            ),
+            "form_of_government": rows(
+                con,
+                "select *, form_of_government as grp"
+                " from reports.rpt_achievement_by_form_of_government",
+            ),
+            "population_band": rows(
+                con,
+                "select *, population_band as grp from reports.rpt_achievement_by_population_band",
+            ),
+            "levels": rows(
+                con,
+                "select * from reports.rpt_certification_levels_by_year"
+                " order by certification_cohort",
+            ),
             "mastery": rows(con, "select * from reports.rpt_mastery_characteristics"),
             "by_year": rows(con, "select * from marts.fct_practice_area_achievement_by_year"),
             "by_cohort": rows(con, "select * from marts.fct_practice_area_achievement_by_cohort"),
-        }  # fmt: skip
+        }
 
 
 def test_the_build_needs_no_network_and_telemetry_is_off(site: Site) -> None:
@@ -169,11 +201,13 @@ def test_page_renders_offline_and_nothing_leaves_the_machine(path: str, pages: d
     assert seen["status"] == 200
     assert seen["title"] == title
     assert seen["external"] == [], "requests that would have left the machine"
-    assert seen["requests"] and all(u.startswith(origin) or u.startswith("data:")
-                                    for u in seen["requests"])  # fmt: skip
+    assert seen["requests"] and all(
+        u.startswith(origin) or u.startswith("data:") for u in seen["requests"]
+    )
     # Evidence cancels its own prerendered-result downloads once the page has its data.
-    assert all(f["url"].startswith(origin) and f["error"] == "net::ERR_ABORTED"
-               for f in seen["failed"]), seen["failed"]  # fmt: skip
+    assert all(
+        f["url"].startswith(origin) and f["error"] == "net::ERR_ABORTED" for f in seen["failed"]
+    ), seen["failed"]
     assert seen["badStatus"] == []
     assert seen["consoleErrors"] == [] and seen["pageErrors"] == []
     assert seen["errorBoxes"] == []
@@ -197,20 +231,37 @@ def test_improvement_shows_each_area_change_interval_and_finding(pages: dict, wa
     shares_chart, change_chart = aria(pages, "/improvement", 0), aria(pages, "/improvement", 1)
     for r in warehouse["change"]:
         words = WORDS.get(r["change_direction"], "no clear change")
-        line = (f"{r['practice_area']} ({r['cities']} cities): {pct1(r['from_share_met'])} → "
-                f"{pct1(r['to_share_met'])}, change {pct1(r['change_in_share_met'])} "
-                f"(95% interval {pct1(r['change_lower_95'])} to {pct1(r['change_upper_95'])}): "
-                f"{words}.")  # fmt: skip
+        line = (
+            f"{r['practice_area']} ({r['cities']} cities): {pct1(r['from_share_met'])} → "
+            f"{pct1(r['to_share_met'])}, change {pct1(r['change_in_share_met'])} "
+            f"(95% interval {pct1(r['change_lower_95'])} to {pct1(r['change_upper_95'])}): "
+            f"{words}."
+        )
         assert line in page
-        assert "\t".join([r["practice_area"], pct1(r["from_share_met"]),
-                          pct1(r["from_share_met_lower_95"]), pct1(r["from_share_met_upper_95"]),
-                          pct1(r["to_share_met"]), pct1(r["to_share_met_lower_95"]),
-                          pct1(r["to_share_met_upper_95"])]) in page  # fmt: skip
+        assert (
+            "\t".join(
+                [
+                    r["practice_area"],
+                    pct1(r["from_share_met"]),
+                    pct1(r["from_share_met_lower_95"]),
+                    pct1(r["from_share_met_upper_95"]),
+                    pct1(r["to_share_met"]),
+                    pct1(r["to_share_met_lower_95"]),
+                    pct1(r["to_share_met_upper_95"]),
+                ]
+            )
+            in page
+        )
         for value in ("from_share_met", "to_share_met"):
             assert f"{r['practice_area']} is {js_number(r[value])}" in shares_chart
         # A box: its whiskers and box edges are the interval's bounds, its midpoint the change.
-        bounds = ("change_lower_95", "change_lower_95", "change_in_share_met", "change_upper_95",
-                  "change_upper_95")  # fmt: skip
+        bounds = (
+            "change_lower_95",
+            "change_lower_95",
+            "change_in_share_met",
+            "change_upper_95",
+            "change_upper_95",
+        )
         box = ", ".join(js_number(r[c]) for c in bounds)
         assert f"the data for {r['practice_area']} is " in change_chart
         assert box in change_chart
@@ -221,21 +272,34 @@ def test_criteria_show_the_most_and_least_met_with_intervals(pages: dict, wareho
     most = [r for r in warehouse["prevalence"] if r["rank_most_met"] <= 10]
     least = [r for r in warehouse["prevalence"] if r["rank_least_met"] <= 10]
     top, bottom = most[0], min(least, key=lambda r: (r["rank_least_met"], r["criterion_code"]))
-    assert (f"{top['criterion_code']} ({top['criterion_name']}), is met in "
-            f"{pct1(top['share_met'])} of assessments (95% interval "
-            f"{pct1(top['share_met_lower_95'])} to {pct1(top['share_met_upper_95'])})"
-            ) in page  # fmt: skip
-    assert (f"the least met, {bottom['criterion_code']} ({bottom['criterion_name']}), in "
-            f"{pct1(bottom['share_met'])} (95% interval {pct1(bottom['share_met_lower_95'])} to "
-            f"{pct1(bottom['share_met_upper_95'])})") in page  # fmt: skip
+    assert (
+        f"{top['criterion_code']} ({top['criterion_name']}), is met in "
+        f"{pct1(top['share_met'])} of assessments (95% interval "
+        f"{pct1(top['share_met_lower_95'])} to {pct1(top['share_met_upper_95'])})"
+    ) in page
+    assert (
+        f"the least met, {bottom['criterion_code']} ({bottom['criterion_name']}), in "
+        f"{pct1(bottom['share_met'])} (95% interval {pct1(bottom['share_met_lower_95'])} to "
+        f"{pct1(bottom['share_met_upper_95'])})"
+    ) in page
     for chart, ranked in ((0, most), (1, least)):
         assert len(ranked) >= 10
         for r in ranked:
             assert f"the data for {r['criterion_code']} is " in aria(pages, "/criteria", chart)
             assert js_number(r["share_met"]) in aria(pages, "/criteria", chart)
-            assert "\t".join([r["criterion_code"], r["criterion_name"], r["practice_area"],
-                              pct1(r["share_met"]), pct1(r["share_met_lower_95"]),
-                              pct1(r["share_met_upper_95"])]) in page  # fmt: skip
+            assert (
+                "\t".join(
+                    [
+                        r["criterion_code"],
+                        r["criterion_name"],
+                        r["practice_area"],
+                        pct1(r["share_met"]),
+                        pct1(r["share_met_lower_95"]),
+                        pct1(r["share_met_upper_95"]),
+                    ]
+                )
+                in page
+            )
 
 
 @pytest.mark.parametrize(
@@ -255,9 +319,13 @@ def test_groups_show_intervals_and_flag_only_what_the_report_flags(
             finding = f"{side} than the other cities"
         else:
             finding = "no clear difference"
-        cells = [r["grp"], r["practice_area"], pct1(r["share_met"]),
-                 interval(r["share_met_lower_95"], r["share_met_upper_95"]),
-                 pct1(r["share_met_other_cities"])]  # fmt: skip
+        cells = [
+            r["grp"],
+            r["practice_area"],
+            pct1(r["share_met"]),
+            interval(r["share_met_lower_95"], r["share_met_upper_95"]),
+            pct1(r["share_met_other_cities"]),
+        ]
         line = [row for row in page.splitlines() if row.startswith("\t".join(cells) + "\t")]
         assert len(line) == 1 and line[0].endswith(f"\t{finding}"), (cells, line)
         label = f"{r['grp']} · {r['practice_area']}"
@@ -270,10 +338,12 @@ def test_groups_show_intervals_and_flag_only_what_the_report_flags(
     for group, cities, small in {(r["grp"], r["cities"], r["is_small_group"]) for r in table}:
         clear = sum(r["differs_from_other_cities"] for r in table if r["grp"] == group)
         summary = (
-            "too few to compare (not tested)" if small
-            else f"clear differences in {clear} practice area(s)" if clear
+            "too few to compare (not tested)"
+            if small
+            else f"clear differences in {clear} practice area(s)"
+            if clear
             else "no clear difference in any practice area"
-        )  # fmt: skip
+        )
         assert f"{group}: {cities} cities, {summary}." in page
 
 
@@ -295,9 +365,11 @@ def test_certification_by_year_shows_the_levels(pages: dict, warehouse: dict) ->
         ]
         assert "\t".join(map(str, cells)) in page
     latest = warehouse["levels"][-1]
-    assert (f"In the {latest['certification_cohort']} cohort, {latest['total_certified']} cities "
-            f"are certified: {latest['silver']} silver, {latest['gold']} gold and "
-            f"{latest['platinum']} platinum") in page  # fmt: skip
+    assert (
+        f"In the {latest['certification_cohort']} cohort, {latest['total_certified']} cities "
+        f"are certified: {latest['silver']} silver, {latest['gold']} gold and "
+        f"{latest['platinum']} platinum"
+    ) in page
     # One stacked series per level; ECharts describes each bar as "x index, value, ...".
     series = aria(pages, "/certification", 0).split(" series is a Bar chart representing ")[1:]
     assert [s.split(".", 1)[0] for s in series] == ["silver", "gold", "platinum"]
@@ -308,8 +380,11 @@ def test_certification_by_year_shows_the_levels(pages: dict, warehouse: dict) ->
 
 def test_masters_name_an_effect_only_where_the_test_supports_it(pages: dict, warehouse: dict):
     page = text(pages, "/masters")
-    traits = [r for r in warehouse["mastery"]
-              if not r["is_mastery_component"] and r["statistic"] != "median"]  # fmt: skip
+    traits = [
+        r
+        for r in warehouse["mastery"]
+        if not r["is_mastery_component"] and r["statistic"] != "median"
+    ]
     clear = [r for r in traits if r["differs_from_others"]]
     masters = traits[0]["masters_cities"]
     assert f"Compared: {masters} masters and {traits[0]['others_cities']} other cities" in page
@@ -348,10 +423,12 @@ def test_home_headline_figures(pages: dict, warehouse: dict) -> None:
     clear = sum(r["change_direction"] != "no clear change" for r in warehouse["change"])
     masters = warehouse["mastery"][0]["masters_cities"]
     certified = warehouse["levels"][-1]["total_certified"]
-    for title, value in (("Cities assessed twice", max(r["cities"] for r in warehouse["change"])),
-                         ("Practice areas with a clear change", clear),
-                         ("Certified cities, latest cohort", certified),
-                         ("Masters (gold or platinum)", masters)):  # fmt: skip
+    for title, value in (
+        ("Cities assessed twice", max(r["cities"] for r in warehouse["change"])),
+        ("Practice areas with a clear change", clear),
+        ("Certified cities, latest cohort", certified),
+        ("Masters (gold or platinum)", masters),
+    ):
         assert f"{title}\n\n{value}\n" in page
     for target in [p for p in PAGES if p != "/"]:
         assert PAGES[target][0] in page

@@ -19,11 +19,15 @@ def _snapshot(warehouse) -> dict[str, list[tuple]]:
         ).fetchall()
         snapshot = {}
         for schema, name in tables:
-            columns = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ? and column_name not in "
-                "('loaded_at', 'received_at', 'received_date') order by ordinal_position",
-                [schema, name]).fetchall()]  # fmt: skip
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? and column_name not in "
+                    "('loaded_at', 'received_at', 'received_date') order by ordinal_position",
+                    [schema, name],
+                ).fetchall()
+            ]
             listed = ", ".join(f'"{c}"' for c in columns)
             rows = con.execute(f'select {listed} from "{schema}"."{name}" order by all').fetchall()
             # Sums in another order differ in the last bits of a double: compare to 1e-9.
@@ -37,7 +41,8 @@ def _city_with_two_assessments(warehouse) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
             "select city_id from marts.fct_assessments where standard_version = 2018 "
-            "group by 1 having count(*) = 2 order by 1 limit 1").fetchone()[0]  # fmt: skip
+            "group by 1 having count(*) = 2 order by 1 limit 1"
+        ).fetchone()[0]
 
 
 def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
@@ -64,8 +69,9 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
             "where city_id = ? and standard_version = 2018 order by submitted_date",
             [city],
         ).fetchall()
-        cohort = con.execute("select entry_cohort from marts.dim_cities where city_id = ?",
-                             [city]).fetchone()[0]  # fmt: skip
+        cohort = con.execute(
+            "select entry_cohort from marts.dim_cities where city_id = ?", [city]
+        ).fetchone()[0]
     assert [n for _, n in numbers] == [1, 2, 3] and numbers[0][0] == "A2017-960"
     assert cohort == 2017
 

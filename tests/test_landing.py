@@ -87,8 +87,10 @@ def _bad_files() -> dict[str, tuple[bytes, str]]:
         _text([*good, good[4]]),
         "the same assessment and criterion appear on more than one row",
     )
-    two_statuses = [*good, [*good[4][:6], "met" if good[4][6] == "not met" else "not met",
-                            *good[4][7:]]]  # fmt: skip
+    two_statuses = [
+        *good,
+        [*good[4][:6], "met" if good[4][6] == "not met" else "not met", *good[4][7:]],
+    ]
     add(
         "two_statuses.csv",
         _text(two_statuses),
@@ -184,8 +186,10 @@ def mixed_batch(built, tmp_path_factory):
     landing = root / "landing"
     landing.mkdir()
     write_landing(landing / "new_city.csv", landing_rows("A2020-901", "C9901", met=20))
-    write_landing(landing / "known city 'quoted' ..name.csv",
-                  landing_rows("A2020-902", "C0001", met=15, new_city=False))  # fmt: skip
+    write_landing(
+        landing / "known city 'quoted' ..name.csv",
+        landing_rows("A2020-902", "C0001", met=15, new_city=False),
+    )
     bad = landing_rows("A2020-903", "C9903")
     bad[0][6] = "maybe"
     write_landing(landing / "bad.csv", bad)
@@ -201,8 +205,13 @@ def test_good_files_in_a_mixed_batch_still_load(mixed_batch) -> None:
     assert _count(warehouse, "select count(*) from marts.fct_assessments") == 324 + 2
     assert _count(warehouse, "select count(*) from marts.fct_criterion_results") == 15155 + 90
     assert _count(warehouse, "select count(*) from marts.dim_cities") == 204
-    assert _count(warehouse, "select criteria_met from marts.fct_assessments "
-                             "where assessment_id = 'A2020-902'") == 15  # fmt: skip
+    assert (
+        _count(
+            warehouse,
+            "select criteria_met from marts.fct_assessments where assessment_id = 'A2020-902'",
+        )
+        == 15
+    )
     assert (mixed_batch["root"] / "landing" / "still_copying.csv.part").exists()
 
 
@@ -242,15 +251,27 @@ def test_restatement_replaces_the_assessment_and_is_recorded(built, tmp_path) ->
     landing.mkdir()
     write_landing(landing / "first.csv", landing_rows("A2020-950", "C9950", met=10))
     assert refresh(warehouse).returncode == 0
-    write_landing(landing / "correction.csv",
-                  landing_rows("A2020-950", "C9950", met=14, new_city=False))  # fmt: skip
+    write_landing(
+        landing / "correction.csv", landing_rows("A2020-950", "C9950", met=14, new_city=False)
+    )
     run = refresh(warehouse)
     assert run.returncode == 0, run.stderr
     assert _count(warehouse, "select count(*) from marts.fct_assessments") == 325
-    assert _count(warehouse, "select criteria_met from marts.fct_assessments "
-                             "where assessment_id = 'A2020-950'") == 14  # fmt: skip
-    assert _count(warehouse, "select assessments_restated from marts.fct_landing_files "
-                             "where file_name = 'correction.csv'") == 1  # fmt: skip
+    assert (
+        _count(
+            warehouse,
+            "select criteria_met from marts.fct_assessments where assessment_id = 'A2020-950'",
+        )
+        == 14
+    )
+    assert (
+        _count(
+            warehouse,
+            "select assessments_restated from marts.fct_landing_files "
+            "where file_name = 'correction.csv'",
+        )
+        == 1
+    )
     restated = _count(warehouse, "select count(*) from raw.restatements")
     assert restated == 1
 

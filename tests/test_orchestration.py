@@ -36,11 +36,18 @@ def test_definitions_load_and_cover_assets_checks_schedule_and_sensor(defs) -> N
 
     dg.Definitions.validate_loadable(defs)
     keys = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
-    assert {"wwc/assessments", "marts/fct_assessments", "reports/rpt_criterion_prevalence",
-            "published_warehouse"} <= keys  # fmt: skip
+    assert {
+        "wwc/assessments",
+        "marts/fct_assessments",
+        "reports/rpt_criterion_prevalence",
+        "published_warehouse",
+    } <= keys
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
-    assert {"gx_marts_fct_assessments", "gx_marts_assessments_per_city",
-            "landing_files_pass_checks"} <= checks  # fmt: skip
+    assert {
+        "gx_marts_fct_assessments",
+        "gx_marts_assessments_per_city",
+        "landing_files_pass_checks",
+    } <= checks
     assert any(name.startswith("unique_fct_assessments") for name in checks)  # dbt tests
     assert defs.resolve_schedule_def("nightly_build").cron_schedule == "0 3 * * *"
     assert defs.resolve_sensor_def("landing_sensor").minimum_interval_seconds > 0
@@ -71,8 +78,11 @@ def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built,
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) > 100
     assert [e.check_name for e in evaluations if not e.passed] == []
-    published = [m for m in result.get_asset_materialization_events()
-                 if m.asset_key.to_user_string() == "published_warehouse"]  # fmt: skip
+    published = [
+        m
+        for m in result.get_asset_materialization_events()
+        if m.asset_key.to_user_string() == "published_warehouse"
+    ]
     metadata = published[0].materialization.metadata
     assert metadata["rows marts.dim_cities"].value == 203
     assert metadata["path"].value == str(warehouse)
@@ -168,22 +178,42 @@ def test_daemon_and_code_server_load_a_dropped_file_and_quarantine_a_bad_one(
         f"load_from:\n  - grpc_server:\n      host: 127.0.0.1\n      port: {port}\n"
         "      location_name: wwc\n"
     )
-    env = dict(os.environ, DAGSTER_HOME=str(home), WWC_WAREHOUSE=str(warehouse),
-               WWC_SENSOR_INTERVAL_SECONDS="1", WWC_LANDING_SETTLE_SECONDS="0.1")  # fmt: skip
+    env = dict(
+        os.environ,
+        DAGSTER_HOME=str(home),
+        WWC_WAREHOUSE=str(warehouse),
+        WWC_SENSOR_INTERVAL_SECONDS="1",
+        WWC_LANDING_SETTLE_SECONDS="0.1",
+    )
     logs = {name: (tmp_path / f"{name}.log").open("w") for name in ("code_server", "daemon")}
     processes = {
         "code_server": subprocess.Popen(
-            [str(BIN / "dagster"), "code-server", "start", "-m", "orchestration.definitions",
-             "-h", "127.0.0.1", "-p", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["code_server"], stderr=subprocess.STDOUT,
+            [
+                str(BIN / "dagster"),
+                "code-server",
+                "start",
+                "-m",
+                "orchestration.definitions",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs["code_server"],
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         ),
         "daemon": subprocess.Popen(
             [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["daemon"], stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs["daemon"],
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         ),
-    }  # fmt: skip
+    }
     try:
         write_landing(landing / "new.csv", landing_rows("A2020-970", "C9970"))
         _wait(lambda: _assessments(warehouse) == 325, 300, "the new assessment", processes)
@@ -224,18 +254,28 @@ def test_operator_command_serves_every_asset_and_check_and_stops_by_pid(defs, tm
     port = _free_port()
     env = dict(os.environ, WWC_WAREHOUSE=str(tmp_path / "wwc.duckdb"))
     wwc = str(BIN / "wwc")
-    server = subprocess.Popen([wwc, "dagster", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)  # fmt: skip
-    graphql = ("{ assetNodes { assetKey { path } "
-               "assetChecksOrError { ... on AssetChecks { checks { name } } } } }")  # fmt: skip
+    server = subprocess.Popen(
+        [wwc, "dagster", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    graphql = (
+        "{ assetNodes { assetKey { path } "
+        "assetChecksOrError { ... on AssetChecks { checks { name } } } } }"
+    )
     query = json.dumps({"query": graphql}).encode()
     nodes: list = []
 
     def listed() -> bool:
         nonlocal nodes
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
-                                         headers={"content-type": "application/json"})  # fmt: skip
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/graphql",
+            data=query,
+            headers={"content-type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
                 nodes = json.load(response)["data"]["assetNodes"]
@@ -249,8 +289,14 @@ def test_operator_command_serves_every_asset_and_check_and_stops_by_pid(defs, tm
         assert {"/".join(n["assetKey"]["path"]) for n in nodes} == expected
         checks = sum(len(n["assetChecksOrError"].get("checks", [])) for n in nodes)
         assert checks == len(defs.resolve_asset_graph().asset_check_keys)
-        stopped = subprocess.run([wwc, "dagster", "--stop"], env=env, capture_output=True,
-                                 text=True, timeout=120, check=False)  # fmt: skip
+        stopped = subprocess.run(
+            [wwc, "dagster", "--stop"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert stopped.returncode == 0 and "Stopped wwc dagster" in stopped.stdout
         output, _ = server.communicate(timeout=60)
         assert server.returncode == 0

@@ -34,8 +34,14 @@ def server() -> Iterator[Server]:
 
 def wwc_postgres(server: Server, warehouse: Path, *args: str, **env: str) -> Run:
     environment = dict(os.environ, WWC_WAREHOUSE=str(warehouse), **server.env(DATABASE), **env)
-    done = subprocess.run([WWC, "build", "--target", "postgres", *args], env=environment,
-                          capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    done = subprocess.run(
+        [WWC, "build", "--target", "postgres", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     return Run(done.returncode, done.stdout, done.stderr)
 
 
@@ -48,8 +54,9 @@ def pg_built(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 def pg_connect(server: Server, user: str | None = None):
-    return psycopg2.connect(host=server.host, port=server.port, user=user or server.user,
-                            dbname=DATABASE)  # fmt: skip
+    return psycopg2.connect(
+        host=server.host, port=server.port, user=user or server.user, dbname=DATABASE
+    )
 
 
 def relations_duckdb(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
@@ -212,8 +219,14 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
         PGUSER="nobody",
         PGDATABASE="wwc",
     )
-    done = subprocess.run([WWC, "build", "--target", "postgres"], env=environment,
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    done = subprocess.run(
+        [WWC, "build", "--target", "postgres"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1
     assert "cannot connect to PostgreSQL at postgresql://nobody@127.0.0.1:1/wwc" in done.stderr
     assert "PGHOST" in done.stderr

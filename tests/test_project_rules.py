@@ -702,10 +702,23 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     env = dict(os.environ)
     env["WWC_WAREHOUSE"] = str(target / "parse.duckdb")
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "parse", "--profiles-dir", str(PROJECT_ROOT),
-         "--target-path", str(target), "--no-partial-parse", "--quiet"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "parse",
+            "--profiles-dir",
+            str(PROJECT_ROOT),
+            "--target-path",
+            str(target),
+            "--no-partial-parse",
+            "--quiet",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return Project(json.loads((target / "manifest.json").read_text()))
 

@@ -38,8 +38,12 @@ print(json.dumps({"seen": seen, "errors": errors}))
 
 
 def _env(warehouse: Path) -> dict[str, str]:
-    return dict(os.environ, WWC_WAREHOUSE=str(warehouse), WWC_LANDING_SETTLE_SECONDS="0.1",
-                PYTHONUNBUFFERED="1")  # fmt: skip
+    return dict(
+        os.environ,
+        WWC_WAREHOUSE=str(warehouse),
+        WWC_LANDING_SETTLE_SECONDS="0.1",
+        PYTHONUNBUFFERED="1",
+    )
 
 
 def _count(warehouse: Path) -> int:
@@ -56,9 +60,13 @@ def test_sigkill_mid_build_keeps_published_file_and_next_refresh_loads_once(buil
     write_landing(landing / "new.csv", landing_rows("A2020-990", "C9990"))
 
     proc = subprocess.Popen(
-        [WWC, "refresh"], env=_env(warehouse), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
+        [WWC, "refresh"],
+        env=_env(warehouse),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     for line in proc.stdout:
         if "START sql table model marts." in line:  # dbt is writing the build copy
             break
@@ -71,13 +79,15 @@ def test_sigkill_mid_build_keeps_published_file_and_next_refresh_loads_once(buil
     assert (landing / "new.csv").exists()
     assert (tmp_path / ".wwc.duckdb.build").exists()  # the half-built copy, never published
 
-    again = subprocess.run([WWC, "refresh"], env=_env(warehouse), capture_output=True, text=True,
-                           check=False)  # fmt: skip
+    again = subprocess.run(
+        [WWC, "refresh"], env=_env(warehouse), capture_output=True, text=True, check=False
+    )
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr
     assert _count(warehouse) == 325
     assert not (tmp_path / ".wwc.duckdb.build").exists()
-    third = subprocess.run([WWC, "refresh"], env=_env(warehouse), capture_output=True, text=True,
-                           check=False)  # fmt: skip
+    third = subprocess.run(
+        [WWC, "refresh"], env=_env(warehouse), capture_output=True, text=True, check=False
+    )
     assert third.returncode == 0
     assert _count(warehouse) == 325
     assert len(list((tmp_path / "accepted").glob("*.csv"))) == 1
@@ -95,12 +105,13 @@ def test_readers_never_see_a_lock_error_or_a_half_built_state(built, tmp_path):
             [sys.executable, "-c", READER, str(warehouse), str(stop), mode],
             stdout=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for mode in ("hold", "reconnect")
     }
     time.sleep(1.0)
-    run = subprocess.run([WWC, "refresh"], env=_env(warehouse), capture_output=True, text=True,
-                         check=False)  # fmt: skip
+    run = subprocess.run(
+        [WWC, "refresh"], env=_env(warehouse), capture_output=True, text=True, check=False
+    )
     time.sleep(1.0)
     stop.touch()
     results = {mode: json.loads(p.communicate(timeout=60)[0]) for mode, p in readers.items()}

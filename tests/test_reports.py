@@ -438,8 +438,11 @@ def test_mastery_traits_are_tested_exactly_and_labelled_only_when_significant(
     assert mastery[("population", "mean")]["p_value"] == pytest.approx(p_population, abs=1e-9)
     for key, p in p_values.items():
         assert mastery[key]["p_value"] == pytest.approx(p, abs=1e-9), key
-    traits = {k: r["p_value"] for k, r in mastery.items()
-              if r["p_value"] is not None and not r["is_mastery_component"]}  # fmt: skip
+    traits = {
+        k: r["p_value"]
+        for k, r in mastery.items()
+        if r["p_value"] is not None and not r["is_mastery_component"]
+    }
     adjusted = holm(traits)
     for key, p in adjusted.items():
         row = mastery[key]

@@ -33,12 +33,20 @@ def uv() -> list[str]:
 @pytest.fixture(scope="module")
 def spark_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path, float]:
     folder = tmp_path_factory.mktemp("spark")
-    env = dict(os.environ, WWC_WAREHOUSE=str(folder / "wwc.duckdb"),
-               WWC_SPARK_HOME=str(folder / "spark"))  # fmt: skip
+    env = dict(
+        os.environ, WWC_WAREHOUSE=str(folder / "wwc.duckdb"), WWC_SPARK_HOME=str(folder / "spark")
+    )
     command = [*uv(), "run", "--frozen", "--group", "spark", "wwc", "build", "--target", "spark"]
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=1200, check=False)  # fmt: skip
+    done = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     run = Run(done.returncode, done.stdout, done.stderr)
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-3000:]

@@ -90,10 +90,10 @@ def serve(settings: Settings, port: int) -> int:
             [str(bin_dir / "dagster-webserver"), *DEFINITIONS, "-h", "127.0.0.1", "-p", str(port)],
             cwd=PROJECT_ROOT,
             env=env,
-        ),  # fmt: skip
+        ),
         subprocess.Popen(
             [str(bin_dir / "dagster-daemon"), "run", *DEFINITIONS], cwd=PROJECT_ROOT, env=env
-        ),  # fmt: skip
+        ),
     ]
     _pid_file(settings).write_text(f"{os.getpid()}\n")
     stopping = False

@@ -18,10 +18,14 @@ class WwcTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-@dbt_assets(manifest=wwc_dbt_project.manifest_path, project=wwc_dbt_project,
-            dagster_dbt_translator=WwcTranslator())  # fmt: skip
-def wwc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                   writer: dg.ResourceParam[Writer]):  # fmt: skip
+@dbt_assets(
+    manifest=wwc_dbt_project.manifest_path,
+    project=wwc_dbt_project,
+    dagster_dbt_translator=WwcTranslator(),
+)
+def wwc_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, writer: dg.ResourceParam[Writer]
+):
     run = writer.run(context.log.info)
     with quarantine_on_failure(run):
         started = time.perf_counter()

@@ -6,8 +6,7 @@ import dagster as dg
 from orchestration.resources import Writer
 from wwc.pipeline import check_landing, prepare
 
-RAW_TABLES = ["cities", "criteria", "assessments", "criterion_results", "load_log",
-              "restatements"]  # fmt: skip
+RAW_TABLES = ["cities", "criteria", "assessments", "criterion_results", "load_log", "restatements"]
 LANDING_CHECK = "landing_files_pass_checks"
 
 
@@ -26,7 +25,7 @@ class IngestConfig(dg.Config):
             description=f"raw.{table} in the build copy (the dbt source wwc.{table})",
         )
         for table in RAW_TABLES
-    ],  # fmt: skip
+    ],
     check_specs=[
         dg.AssetCheckSpec(
             LANDING_CHECK,
@@ -35,8 +34,9 @@ class IngestConfig(dg.Config):
         )
     ],
 )
-def landing_ingest(context: dg.AssetExecutionContext, config: IngestConfig,
-                   writer: dg.ResourceParam[Writer]):  # fmt: skip
+def landing_ingest(
+    context: dg.AssetExecutionContext, config: IngestConfig, writer: dg.ResourceParam[Writer]
+):
     run = writer.start(context.log.info, full_build=config.full_build)
     prepare(run)
     building = check_landing(run)

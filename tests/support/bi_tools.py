@@ -56,8 +56,19 @@ def npm_install(folder: Path, *packages: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "package.json").write_text('{"private": true}\n')
     npm = tool("npm", "install Node.js 20+ with npm")
-    run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
-         "--no-package-lock", "--loglevel=error", *packages])  # fmt: skip
+    run(
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(folder),
+            "--no-audit",
+            "--no-fund",
+            "--no-package-lock",
+            "--loglevel=error",
+            *packages,
+        ]
+    )
     return folder / "node_modules"
 
 
@@ -82,8 +93,18 @@ def duckdb_cli(folder: Path, version: str) -> Path:
     uv = uv_command()
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)], env=env)
-    run([*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
-         f"duckdb-cli=={version}"], env=env)  # fmt: skip
+    run(
+        [
+            *uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(venv / "bin" / "python"),
+            f"duckdb-cli=={version}",
+        ],
+        env=env,
+    )
     return venv / "bin" / "duckdb"
 
 

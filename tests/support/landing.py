@@ -55,7 +55,16 @@ def write_large_landing(path: Path, assessments: int) -> int:
         for n in range(assessments):
             city = ["Bulk Fernholm", "TX", str(40_000 + n), "2019", "council-manager"]
             for i, criterion in enumerate(criteria):
-                writer.writerow([f"B2020-{n:06d}", f"CB{n:06d}", "2020-06-01", "2018", "none",
-                                 criterion, "met" if (i + n) % 4 == 0 else "not met",
-                                 *(city if i == 0 else [""] * 5)])  # fmt: skip
+                writer.writerow(
+                    [
+                        f"B2020-{n:06d}",
+                        f"CB{n:06d}",
+                        "2020-06-01",
+                        "2018",
+                        "none",
+                        criterion,
+                        "met" if (i + n) % 4 == 0 else "not met",
+                        *(city if i == 0 else [""] * 5),
+                    ]
+                )
     return assessments * len(criteria)

@@ -87,14 +87,36 @@ class Server:
         )
 
     def start(self) -> None:
-        done = self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust",
-                         "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        done = self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stdout}{done.stderr}")
-        options = (f"-h {self.host} -p {self.port} -k {self.root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")  # fmt: skip
-        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
-                         "-o", options, "-w", "-t", "60", "start")  # fmt: skip
+        options = (
+            f"-h {self.host} -p {self.port} -k {self.root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        done = self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         if done.returncode != 0:
             log = (self.root / "server.log").read_text(errors="replace")[-3000:]
             raise RuntimeError(f"pg_ctl start failed: {done.stdout}{done.stderr}\n{log}")

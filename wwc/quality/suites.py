@@ -47,8 +47,15 @@ def reason(text: str, shows: str | None = None) -> dict:
 
 
 def _landing(gxe) -> list:
-    required = ["assessment_id", "city_id", "submitted_date", "standard_version",
-                "certification_level", "criterion_id", "status"]  # fmt: skip
+    required = [
+        "assessment_id",
+        "city_id",
+        "submitted_date",
+        "standard_version",
+        "certification_level",
+        "criterion_id",
+        "status",
+    ]
     out = [
         gxe.ExpectColumnValuesToNotBeNull(column=c, meta=reason(f"{c} is empty")) for c in required
     ]

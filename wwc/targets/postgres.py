@@ -105,8 +105,11 @@ def _postgres_columns(table: RawTable) -> list[tuple[str, str]]:
     return columns
 
 
-_CANONICAL = {"varchar": "character varying", "timestamp": "timestamp without time zone",
-              "timestamptz": "timestamp with time zone"}  # fmt: skip
+_CANONICAL = {
+    "varchar": "character varying",
+    "timestamp": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone",
+}
 
 
 def load_raw(pg: psycopg2.extensions.connection, raw: ScratchRaw, say: Say) -> None:
@@ -231,9 +234,11 @@ def build(settings: Settings, seeds: Seeds, say: Say = print) -> PostgresResult:
         args = [*build_args(seeds, with_landing, say), "--full-refresh"]
         code = run_dbt(args, settings, target=TARGET)
         if code != 0:
-            raise BuildError(f"dbt build --target postgres failed (exit {code}); see the errors "
-                             "above. Tables dbt had already swapped in stay; the others are "
-                             "as they were.")  # fmt: skip
+            raise BuildError(
+                f"dbt build --target postgres failed (exit {code}); see the errors "
+                "above. Tables dbt had already swapped in stay; the others are "
+                "as they were."
+            )
         grant_reader(pg, role)
         rows = count_rows(pg)
     except psycopg2.Error as exc:
