@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from support.commands import SEEDS_DIR, Built, run_wwc
 from wwc.picture_report import report_path
@@ -158,35 +157,44 @@ def test_malformed_raw_file_is_refused_with_its_reason(
     assert _sha256(published_copy) == before
 
 
-@pytest.mark.parametrize(
-    ("entity", "old", "new", "reason"),
-    [
-        ("criterion_results", ",not met\n", ",maybe\n",
-         "status is not one of: met, not met (found 'maybe')"),
-        ("cities", ",council-manager\n", ",city manager\n",
-         "form_of_government is not one of: "),
-        ("assessments", ",2018,", ",twenty18,", "standard_version is not a whole number"),
-        ("assessments", "-03-", "-13-", "submitted_date is not a date written YYYY-MM-DD"),
-    ],
-)  # fmt: skip
-def test_bad_value_in_real_seeds_names_its_file_row_and_value(
-    published_copy: Path, tmp_path: Path, entity: str, old: str, new: str, reason: str
+# (file, text replaced once, replacement, what the reason says about the value)
+SEED_FAULTS = [
+    ("criterion_results", ",not met\n", ",maybe\n", "status must be one of: met, not met"),
+    ("cities", ",council-manager\n", ",city manager\n", "form_of_government must be one of: "),
+    ("criteria", ",2018,Open Data,", ",2018,Opn Data,", "practice_area must be one of: "),
+    ("assessments", ",2018,", ",twenty18,", "standard_version must be a whole number"),
+    ("assessments", "-03-", "-13-", "submitted_date must be a date written YYYY-MM-DD"),
+]  # fmt: skip
+
+
+def test_bad_values_in_real_seeds_are_named_with_file_line_and_value_in_one_pass(
+    published_copy: Path, tmp_path: Path
 ) -> None:
-    """A bad value in real seeds is refused before dbt, in words: the file, the data row, the
-    column and the value; nothing is published."""
+    """Bad values in several real seed files are refused before dbt, all in one message: per
+    broken rule the file, the column, what was expected, and the line and value found; the
+    published warehouse is unchanged and says so."""
     before = _sha256(published_copy)
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
-    path = seeds / f"{entity}.csv"
-    header, *rows = path.read_text().splitlines(keepends=True)
-    row = next(i for i, line in enumerate(rows) if old in line and new not in line)
-    rows[row] = rows[row].replace(old, new, 1)
-    path.write_text(header + "".join(rows))
+    expected = []
+    for entity, old, new, reason in SEED_FAULTS:
+        path = seeds / f"{entity}.csv"
+        lines = path.read_text().splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if i and old in line and new not in line)
+        was = lines[at].rstrip("\n").split(",")
+        lines[at] = lines[at].replace(old, new, 1)
+        path.write_text("".join(lines))
+        now = lines[at].rstrip("\n").split(",")
+        value = next(b for a, b in zip(was, now, strict=True) if a != b)
+        expected.append(f"{entity}.csv: {reason}")
+        expected.append(f"line {at + 1} {value!r}")
 
     run = run_wwc("build", "--seeds", str(seeds), warehouse=published_copy)
 
     assert run.returncode == 1
-    assert f"{path}: data row {row + 1}: {reason}" in run.stderr
+    for words in expected:
+        assert words in run.stderr
+    assert f"The published warehouse {published_copy} was not changed." in run.stderr
     assert "Traceback" not in run.stderr
     assert "Running dbt build" not in run.stdout
     assert _sha256(published_copy) == before

@@ -43,7 +43,7 @@ from wwc.outputs import write_outputs
 from wwc.publish import PublishError, inspect_build, swap_in
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.validate import ValidationUnavailable, open_context
-from wwc.raw_loader import assemble_raw, holds_current_raw, record_load_log
+from wwc.raw_loader import RawFormatError, assemble_raw, holds_current_raw, record_load_log
 from wwc.seeds_manifest import Seeds
 from wwc.settings import STORAGE_COMPATIBILITY_VERSION, Settings
 
@@ -142,8 +142,13 @@ def prepare(run: Run) -> None:
         say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")
         # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.
         config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
-        with duckdb.connect(str(run.build_file), config=config) as con:
-            run.raw_counts = assemble_raw(con, run.seeds, settings.accepted, settings.quarantine)
+        try:
+            with duckdb.connect(str(run.build_file), config=config) as con:
+                run.raw_counts = assemble_raw(
+                    con, run.seeds, settings.accepted, settings.quarantine
+                )
+        except RawFormatError as exc:
+            raise BuildError(f"{exc}\n{run.unchanged()}") from exc
         for table, n in run.raw_counts.items():
             say(f"  raw.{table}: {n} rows from {run.seeds.folder / table}.csv")
         if run.earlier_landing_files:

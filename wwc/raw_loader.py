@@ -31,6 +31,7 @@ def _columns_literal(columns: dict[str, str]) -> str:
 
 # How a value of each type must be written, in a seed file's reason.
 TYPE_WORDS = {"INTEGER": "a whole number", "DATE": "a date written YYYY-MM-DD"}
+SHOWN_PER_RULE = 3  # lines quoted per broken rule; the rest are counted
 
 # The categorical columns of the seed files, each with the normalisation its staging model
 # applies (models/staging/wwc/) and its allowed values (wwc.vocabulary), so that a bad value in
@@ -46,74 +47,82 @@ SEED_VOCABULARY: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
 }
 
 
-def _first_problem(con: duckdb.DuckDBPyConnection, entity: str, columns: dict[str, str]) -> str:
-    """The first value of the seed file (read as text into seed_text) that cannot be loaded:
-    an empty id, a value of the wrong type, or a categorical value outside the vocabulary."""
+def _checks(entity: str, columns: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(column, SQL condition of a bad row, what was expected) for one seed file: ids present,
+    values of the raw format's types, categorical values in the vocabulary."""
     checks = []
     for column, kind in columns.items():
         if column.endswith("_id") and not column.startswith("prerequisite"):
-            checks.append((column, f"{column} is null", "is empty"))
+            checks.append((column, f"{column} is null", "must not be empty"))
         if kind != "VARCHAR":
-            checks.append(
-                (
-                    column,
-                    f"{column} is not null and try_cast({column} as {kind}) is null",
-                    f"is not {TYPE_WORDS[kind]}",
-                )
-            )
+            condition = f"{column} is not null and try_cast({column} as {kind}) is null"
+            checks.append((column, condition, f"must be {TYPE_WORDS[kind]}"))
     for column, (normalise, allowed) in SEED_VOCABULARY.get(entity, {}).items():
         values = ", ".join("'" + value.replace("'", "''") + "'" for value in allowed)
-        checks.append(
-            (
-                column,
-                f"{column} is not null and {normalise.format(column)} not in ({values})",
-                f"is not one of: {', '.join(allowed)}",
-            )
+        condition = f"{column} is not null and {normalise.format(column)} not in ({values})"
+        checks.append((column, condition, f"must be one of: {', '.join(allowed)}"))
+    return checks
+
+
+def _problems(con: duckdb.DuckDBPyConnection, path: Path, table: str, entity: str) -> list[str]:
+    """Every rule a seed file (read as text into `table`) breaks, each with its first lines
+    (line 1 is the header) and values."""
+    problems = []
+    for column, condition, expected in _checks(entity, ENTITIES[entity]):
+        rows = con.execute(
+            f"select _row + 1, {column}, count(*) over () from {table} where {condition} "
+            f"order by _row limit {SHOWN_PER_RULE}"
+        ).fetchall()
+        if rows:
+            found = ", ".join(f"line {line} {value!r}" for line, value, _ in rows)
+            more = rows[0][2] - len(rows)
+            also = f" and {more} more line(s)" if more else ""
+            problems.append(f"{path.name}: {column} {expected}; found {found}{also}")
+    return problems
+
+
+def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, entity: str) -> str:
+    """Read one seed file, every column as text, into `table`; the file's problem, if any."""
+    columns = ENTITIES[entity]
+    if not path.is_file():
+        return f"{path.name}: missing (every raw entity needs its CSV file)"
+    with path.open(encoding="utf-8", errors="replace") as f:
+        header = f.readline().lstrip("\ufeff").rstrip("\r\n").split(",")
+    if header != list(columns):
+        return f"{path.name}: header is {','.join(header)!r}, expected {','.join(columns)!r}"
+    text_columns = dict.fromkeys(columns, "VARCHAR")
+    try:
+        con.execute(
+            f"""
+            create or replace temp table {table} as
+            select *, row_number() over () as _row
+            from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '"',
+                          columns = {_columns_literal(text_columns)})
+            """,
+            [str(path)],
         )
-    for column, condition, words in checks:
-        found = con.execute(
-            f"select _row, {column} from seed_text where {condition} order by _row limit 1"
-        ).fetchone()
-        if found:
-            return f"data row {found[0]}: {column} {words} (found {found[1]!r})"
+    except duckdb.Error as exc:
+        return f"{path.name}: not a CSV file in the raw format ({str(exc).splitlines()[0]})"
     return ""
 
 
 def load_seed_files(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> dict[str, int]:
     """Create raw.<entity> from seeds_dir/<entity>.csv for every entity; rows per table. Each
-    file is read once, as text; the values are checked, then cast to the raw format's types
-    (the same casts the check tried), so what is checked is what is loaded."""
+    file is read once, as text; every file's values are checked in one pass (all problems are
+    reported together), then cast from that same text to the raw format's types (the casts the
+    check tried), so what is checked is what is loaded."""
+    problems = []
+    for entity in ENTITIES:
+        path, table = seeds_dir / f"{entity}.csv", f"seed_{entity}"
+        problem = _read_as_text(con, path, table, entity)
+        problems += [problem] if problem else _problems(con, path, table, entity)
+    if problems:
+        raise RawFormatError(
+            f"the seed files in {seeds_dir} cannot be loaded:\n  - " + "\n  - ".join(problems)
+        )
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     counts = {}
     for entity, columns in ENTITIES.items():
-        path = seeds_dir / f"{entity}.csv"
-        if not path.is_file():
-            raise RawFormatError(f"{path}: missing (every raw entity needs its CSV file)")
-        with path.open(encoding="utf-8", errors="replace") as f:
-            header = f.readline().lstrip("\ufeff").rstrip("\r\n").split(",")
-        if header != list(columns):
-            raise RawFormatError(
-                f"{path.name}: header is {','.join(header)!r}, expected {','.join(columns)!r}"
-            )
-        text_columns = dict.fromkeys(columns, "VARCHAR")
-        try:
-            con.execute(
-                f"""
-                create or replace temp table seed_text as
-                select *, row_number() over () as _row
-                from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '"',
-                              columns = {_columns_literal(text_columns)})
-                """,
-                [str(path)],
-            )
-        except duckdb.Error as exc:
-            detail = str(exc).splitlines()[0]
-            raise RawFormatError(
-                f"{path.name}: not a CSV file in the raw format ({detail})"
-            ) from exc
-        problem = _first_problem(con, entity, columns)
-        if problem:
-            raise RawFormatError(f"{path}: {problem}")
         typed = ", ".join(
             column if kind == "VARCHAR" else f"cast({column} as {kind}) as {column}"
             for column, kind in columns.items()
@@ -122,11 +131,11 @@ def load_seed_files(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> dict[str
             f"""
             create or replace table {RAW_SCHEMA}.{entity} as
             select {typed}, ? as _source_file, current_timestamp as _loaded_at
-            from seed_text order by _row
+            from seed_{entity} order by _row
             """,
-            [path.name],
+            [f"{entity}.csv"],
         )
-        con.execute("drop table seed_text")
+        con.execute(f"drop table seed_{entity}")
         counts[entity] = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity}").fetchone()[0]
     return counts
 
