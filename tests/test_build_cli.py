@@ -7,6 +7,8 @@ import fcntl
 import hashlib
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -228,3 +230,25 @@ def test_second_writer_is_turned_away_while_one_holds_the_lock(published_copy: P
     assert run.returncode == 1
     assert "another wwc build or refresh is writing" in run.stderr
     assert _sha256(published_copy) == before
+
+
+def test_the_printed_query_command_answers_from_the_published_file(built: Built) -> None:
+    """The line `wwc build` prints runs as written: the DuckDB CLI is in the locked environment
+    (here, this environment's bin) and reads the published file read-only."""
+    printed = next(
+        line for line in built.run.stdout.splitlines() if line.startswith("Query it read-only: ")
+    )
+    command = printed.removeprefix("Query it read-only: ").split()
+    assert command[:4] == ["python3", "-m", "uv", "run"]
+    duckdb_cli = str(Path(sys.executable).with_name("duckdb"))
+    sql = "select count(*) from marts.fct_assessments"
+    done = subprocess.run(
+        [duckdb_cli, *command[command.index("-readonly") :], "-csv", "-noheader", "-c", sql],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        assert int(done.stdout.strip()) == con.execute(sql).fetchone()[0]

@@ -32,7 +32,7 @@ def _print_published(result: BuildResult) -> None:
     print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
     print(f"Picture report (HTML, opens offline): {result.report}")
     print(f"Parquet export (one file per mart and report, manifest.json): {result.parquet}")
-    print(f"Query it read-only: duckdb -readonly {result.published}")
+    print(f"Query it read-only: python3 -m uv run --frozen duckdb -readonly {result.published}")
     print(f"Published warehouse: {result.published}")
 
 

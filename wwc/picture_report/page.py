@@ -125,7 +125,7 @@ def render(data: dict[str, list[Row]], published: Path, when: datetime | None = 
         "<h1>What Works Cities Certification: the picture report</h1>"
         f'<p class="meta">Drawn from the <code>reports</code> schema of <code>{escape(published)}'
         f"</code>, published {when:%Y-%m-%d %H:%M} UTC. Query the same tables read-only: "
-        f"<code>duckdb -readonly {escape(published)}</code>.</p>"
+        f"<code>python3 -m uv run --frozen duckdb -readonly {escape(published)}</code>.</p>"
         + provenance(data.get("built_from", []))
         + "".join(figures)
         + mastery_table(data["mastery"])
