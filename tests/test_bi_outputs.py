@@ -147,6 +147,31 @@ def test_picture_report_draws_what_the_report_tables_hold(built: Built, tmp_path
     assert ">999 certified<" in _figure(page, "certification-levels-by-year")
 
 
+def test_picture_report_shows_full_criterion_names_and_small_shares(
+    built: Built, tmp_path: Path
+) -> None:
+    """A criterion met once in 209 assessments reads "0.5%", not "0%", and a long criterion
+    name is shown whole (wrapped), not cut off."""
+    copy = tmp_path / "wwc.duckdb"
+    shutil.copyfile(built.path, copy)
+    name = "Open data in a central location that residents can find and use"
+    with duckdb.connect(str(copy)) as con:
+        least = con.execute(
+            "select criterion_id from reports.rpt_criterion_prevalence where is_all_years "
+            "order by rank_least_met, criterion_id limit 1"
+        ).fetchone()[0]
+        con.execute(
+            "update reports.rpt_criterion_prevalence set criterion_name = ?, criteria_met = 1, "
+            "assessments = 209, share_met = 1 / 209 where criterion_id = ? and is_all_years",
+            [name, least],
+        )
+    figure = _figure(write_picture_report(copy).read_text(), CHARTS[1])
+    assert ">0.5%<" in figure
+    assert "…" not in figure
+    labels = " ".join(re.findall(r'text-anchor="end"[^>]*>([^<]*)</text>', figure))
+    assert name in labels
+
+
 def test_picture_report_with_empty_reports_still_renders_every_chart() -> None:
     empty = {
         k: [] for k in ("change", "prevalence", "government", "population", "levels", "mastery")

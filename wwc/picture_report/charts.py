@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from wwc.picture_report.data import Row
 from wwc.picture_report.svg import (
     DOWN,
@@ -26,6 +28,8 @@ from wwc.picture_report.svg import (
 from wwc.vocabulary import CERTIFIED_LEVELS
 
 # Charts on the page, in order: the id is each <figure>'s data-chart attribute.
+LABEL_CHARS = 29  # a criterion label's line, within its 230-pixel column
+
 CHARTS = (
     "practice-area-change",
     "criterion-prevalence",
@@ -135,17 +139,18 @@ def chart_practice_area_change(rows: list[Row]) -> str:
 
 
 def _prevalence_panel(rows: list[Row], x0: float, y0: float, heading: str) -> list[str]:
-    label_w, plot_w, bar_h, step = 230, 200, 12, 20
+    # Room for a criterion's full name on two lines (the longest is 46 characters).
+    label_w, plot_w, bar_h, step = 230, 200, 12, 32
     x = Scale(x0 + label_w, plot_w)
     parts = [text(x0, y0, heading, font_weight="600")]
     top = y0 + 10
     parts += x.axis(top, top + len(rows) * step + 4, step=0.25)
     for i, r in enumerate(rows):
         y = top + 4 + i * step
-        label = f"{r['criterion_code']} {r['criterion_name']}"
-        if len(label) > 29:
-            label = label[:28] + "…"
-        parts.append(text(x0 + label_w - 8, y + bar_h - 2, label, "end"))
+        lines = textwrap.wrap(f"{r['criterion_code']} {r['criterion_name']}", LABEL_CHARS)
+        first = y + bar_h - 2 - 7 * (len(lines) - 1)
+        for n, line in enumerate(lines):
+            parts.append(text(x0 + label_w - 8, first + 14 * n, line, "end"))
         colour = PALETTE[0] if r["wording_source"] == "published" else "#7FA7C9"
         parts.append(
             f'<rect class="bar" x="{x(0):.1f}" y="{y:.1f}" width="{x(r["share_met"]) - x(0):.1f}" '
@@ -166,7 +171,7 @@ def chart_criterion_prevalence(rows: list[Row], shown: int = 10) -> str:
     most = sorted(rows, key=lambda r: (r["rank_most_met"], r["criterion_id"]))[:shown]
     least = sorted(rows, key=lambda r: (r["rank_least_met"], r["criterion_id"]))[:shown]
     panel_w = 500
-    height = 60 + shown * 20 + 40
+    height = 60 + shown * 32 + 40
     parts = _prevalence_panel(most, 0, 16, f"{len(most)} most met")
     parts += _prevalence_panel(least, panel_w, 16, f"{len(least)} least met")
     parts += legend(

@@ -20,7 +20,18 @@ def escape(value: object) -> str:
 
 
 def pct(share: float | None, digits: int = 0) -> str:
-    return "n/a" if share is None else f"{share * 100:.{digits}f}%"
+    """A share as a percentage. One met in 209 is not "0%": a share that rounds to 0% or 100%
+    without being either gets one more decimal, and "<0.1%" (">99.9%") if that still does."""
+    if share is None:
+        return "n/a"
+    shown = f"{share * 100:.{digits}f}"
+    if 0 < share < 1 and float(shown) in (0, 100):
+        shown = f"{share * 100:.{digits + 1}f}"
+        if float(shown) == 0:
+            return f"<{10 ** -(digits + 1):g}%"
+        if float(shown) == 100:
+            return f">{100 - 10 ** -(digits + 1):g}%"
+    return f"{shown}%"
 
 
 def points(change: float) -> str:
