@@ -25,7 +25,8 @@ Rules (the evaluator's names; its default variables unless noted):
                  fct_too_many_joins, fct_duplicate_sources
 Not ported: fct_hard_coded_references (the evaluator's regular expressions over raw SQL; the
 project's SQL only reaches relations through ref() and source(), which the dbt templater of
-tests/test_style.py compiles) and the semantic-layer rules (no metrics).
+tests/test_style.py compiles). The semantic models and metrics are checked by MetricFlow's own
+validate-configs (tests/test_semantic_layer.py).
 """
 
 from __future__ import annotations
@@ -764,7 +765,14 @@ def test_the_rules_see_the_project(project: Project) -> None:
     exposures; a model whose key has lost its unique test is no longer primary-key tested; and
     id_to_exclude matches as SQL `like` does."""
     models = {m.name: m for m in project.of_type("model")}
-    assert {m.prefix for m in models.values()} == {"stg_", "int_", "fct_", "dim_", "rpt_"}
+    assert {m.prefix for m in models.values()} == {
+        "stg_",
+        "int_",
+        "fct_",
+        "dim_",
+        "rpt_",
+        "metricflow_",
+    }
     assert len(project.of_type("exposure")) == 6 and project.of_type("test")
     assert model_test_summary(project, models["dim_cities"])["is_primary_key_tested"]
     manifest = project.manifest

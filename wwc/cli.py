@@ -19,6 +19,7 @@ from wwc.publish import PublishError
 from wwc.quality.validate import ValidationUnavailable
 from wwc.raw_loader import RawFormatError
 from wwc.seeds_manifest import Seeds
+from wwc.semantic_layer import SemanticLayerError, run_mf
 from wwc.settings import SEEDS_DIR, Settings
 
 
@@ -140,6 +141,10 @@ def _docs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _mf(args: argparse.Namespace, settings: Settings) -> int:
+    return run_mf(args.mf_args, settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wwc", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -203,7 +208,22 @@ def main(argv: list[str] | None = None) -> int:
     p_docs.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")
     p_docs.set_defaults(run=_docs)
 
-    args = parser.parse_args(argv)
+    p_mf = commands.add_parser(
+        "mf",
+        help="MetricFlow on the published warehouse, read-only and offline: the semantic layer's "
+        "metrics and saved queries (`wwc mf list metrics`, `wwc mf query --metrics share_met "
+        "--group-by city__form_of_government`)",
+        add_help=False,
+    )
+    p_mf.add_argument("mf_args", nargs=argparse.REMAINDER, help="arguments of `mf`")
+    p_mf.set_defaults(run=_mf)
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["mf"]:
+        # Everything after `mf` is MetricFlow's, options included (argparse would take --help).
+        args = argparse.Namespace(command="mf", run=_mf, mf_args=argv[1:])
+    else:
+        args = parser.parse_args(argv)
     try:
         return args.run(args, Settings.from_env())
     except (
@@ -214,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         DocsError,
         RawFormatError,
         ValidationUnavailable,
+        SemanticLayerError,
     ) as exc:
         print(f"wwc {args.command}: error: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,68 @@
+"""`wwc mf ...`: MetricFlow's command line on the published warehouse, offline and read-only.
+
+The semantic models, metrics and saved queries are dbt YAML (models/semantic/); every build
+writes them to target/semantic_manifest.json, which MetricFlow reads. `mf` itself is run in a
+child process of this environment with two differences from running it bare:
+
+- it never asks PyPI for a newer version (dbt-metricflow's CLI does on every command, which
+  waits on the network or fails without it; nothing at run time may reach the internet);
+- it finds the project and its profile from any folder, and the profile opens the published
+  file read-only (profiles.yml: no build var), so a query never locks out a publish or leaves a
+  `.wal` beside the published file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from wwc.dbt_runner import TARGET_DIR
+from wwc.settings import PROJECT_ROOT, Settings
+
+
+class SemanticLayerError(Exception):
+    """What `wwc mf` needs is missing; the message says what to run."""
+
+
+def run_mf(args: list[str], settings: Settings) -> int:
+    """Run `mf <args>` on the published warehouse; return its exit code."""
+    if not settings.warehouse.is_file():
+        raise SemanticLayerError(f"no published warehouse at {settings.warehouse}; run `wwc build`")
+    manifest = TARGET_DIR / "semantic_manifest.json"
+    if not manifest.is_file():
+        raise SemanticLayerError(f"no semantic manifest in {TARGET_DIR}; run `wwc build`")
+    # DuckDB names a database after its file, and the manifest names the tables with it: one
+    # prepared for another file (a `dbt parse` by hand) would query tables that are not there.
+    databases = {
+        model["node_relation"]["database"]
+        for model in json.loads(manifest.read_text())["semantic_models"]
+    }
+    if databases != {settings.warehouse.stem}:
+        raise SemanticLayerError(
+            f"{manifest} describes database {', '.join(sorted(databases))}, not "
+            f"{settings.warehouse}; run `wwc build` to write it for the published file"
+        )
+    env = dict(os.environ) | settings.dbt_environment()
+    env |= {"DBT_PROJECT_DIR": str(PROJECT_ROOT), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
+    env.setdefault("DO_NOT_TRACK", "1")
+    command = [sys.executable, "-m", "wwc.semantic_layer", *args]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def _mf_without_update_check() -> None:
+    from dbt_metricflow.cli import main as mf_main
+
+    class NoUpdateCheck:
+        """Stands in for update_checker.UpdateChecker: reports that no update was looked for."""
+
+        def check(self, package_name: str, package_version: str) -> None:
+            return None
+
+    mf_main.UpdateChecker = NoUpdateCheck
+    mf_main.cli(prog_name="wwc mf")
+
+
+if __name__ == "__main__":
+    _mf_without_update_check()
