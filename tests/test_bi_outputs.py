@@ -5,6 +5,7 @@ analyst queries."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -170,6 +171,46 @@ def test_picture_report_shows_full_criterion_names_and_small_shares(
     assert "…" not in figure
     labels = " ".join(re.findall(r'text-anchor="end"[^>]*>([^<]*)</text>', figure))
     assert name in labels
+
+
+def _plotted(figure: str, x: str, y: str, group: str) -> set[tuple[str, float, str]]:
+    """The (x, share, group) of every mark Vega drew, read from the marks' aria labels."""
+    pattern = rf"{re.escape(x)}: ([^;]+); {re.escape(y)}: ([0-9.]+)%; {re.escape(group)}: ([^;\"]+)"
+    return {
+        (a, round(float(share) / 100, 4), g)
+        for a, share, g in re.findall(pattern, html.unescape(figure))
+    }
+
+
+def test_picture_report_trends_plot_the_achievement_marts(built: Built) -> None:
+    """Trend by year plots each practice area's pooled share per year, and trend by cohort each
+    entry cohort's share of all criteria per assessment number, labelled with its assessments:
+    recomputed here from the marts' counts."""
+    page = (built.path.parent / "wwc_report.html").read_text()
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        by_year = con.execute(
+            "select assessment_year::varchar, round(criteria_met / criterion_results, 4), "
+            "practice_area from marts.fct_practice_area_achievement_by_year"
+        ).fetchall()
+        by_cohort = con.execute(
+            "select assessment_number::varchar, round(sum(criteria_met) / "
+            "sum(criterion_results), 4), entry_cohort::varchar, max(assessments) "
+            "from marts.fct_practice_area_achievement_by_cohort group by all"
+        ).fetchall()
+    assert len(by_year) >= 8 and len(by_cohort) >= 2
+    year = _figure(page, "trend-by-year")
+    assert _plotted(year, "year of assessment", "share of criteria met", "practice area") == set(
+        by_year
+    )
+    cohort = _figure(page, "trend-by-cohort")
+    nth = "the city's nth assessment under the current standard"
+    assert _plotted(cohort, nth, "share of all criteria met", "entry cohort") == {
+        row[:3] for row in by_cohort
+    }
+    labels = re.findall(r"entry cohort: ([^;]+); assessments: (\d+)", html.unescape(cohort))
+    assert sorted(labels) == sorted((c, str(n)) for _, _, c, n in by_cohort)
+    for chart in (year, cohort):
+        assert "not tested against chance" in chart
 
 
 def test_picture_report_with_empty_reports_still_renders_every_chart() -> None:

@@ -1,4 +1,5 @@
-"""The rows each chart draws, read from the published `reports.rpt_*` tables (read-only)."""
+"""The rows each chart draws, read from the published `reports.rpt_*` tables and the two
+achievement marts (read-only)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,21 @@ def read_reports(published: Path) -> dict[str, list[Row]]:
                 con,
                 "select * from reports.rpt_certification_levels_by_year "
                 "order by certification_cohort",
+            ),
+            "trend_year": _rows(
+                con,
+                "select * from marts.fct_practice_area_achievement_by_year "
+                "order by practice_area, assessment_year",
+            ),
+            # The cohort trend pools the practice areas: every criterion of a cohort's nth
+            # assessments (each area holds the same assessments).
+            "trend_cohort": _rows(
+                con,
+                "select entry_cohort, assessment_number, max(assessments) as assessments, "
+                "sum(criteria_met) as criteria_met, sum(criterion_results) as criterion_results, "
+                "sum(criteria_met) / sum(criterion_results) as share_met "
+                "from marts.fct_practice_area_achievement_by_cohort "
+                "group by entry_cohort, assessment_number order by entry_cohort, assessment_number",
             ),
             # What the warehouse was built from (columns added over time: read them all).
             "built_from": _rows(

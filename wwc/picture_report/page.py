@@ -15,9 +15,9 @@ from wwc.picture_report.charts import (
 )
 from wwc.picture_report.data import Row, read_reports
 from wwc.picture_report.forest import chart_achievement_by_group
-from wwc.picture_report.svg import escape
+from wwc.picture_report.svg import FONT, escape
+from wwc.picture_report.trends import chart_trend_by_cohort, chart_trend_by_year
 
-FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 STYLE = f"""
 body{{font-family:{FONT};color:#1f2328;margin:0;background:#f6f7f9;line-height:1.45}}
 main{{max-width:1040px;margin:0 auto;padding:1.5rem 1.25rem 3rem}}
@@ -116,6 +116,8 @@ def render(data: dict[str, list[Row]], published: Path, when: datetime | None = 
             "population band",
         ),
         chart_certification_levels(data["levels"]),
+        chart_trend_by_year(data.get("trend_year", [])),
+        chart_trend_by_cohort(data.get("trend_cohort", [])),
     ]
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from wwc.vocabulary import GOLD, PLATINUM, SILVER
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 FIRST, NEXT = "#9DB9D3", "#0B4F8A"
 UP, DOWN = "#1B7F3B", "#B3261E"
