@@ -37,11 +37,12 @@ def _snapshot(warehouse) -> dict[str, list[tuple]]:
     return snapshot
 
 
-def _city_with_two_assessments(warehouse) -> str:
+def _city_first_assessed_in_2019(warehouse) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
             "select city_id from marts.fct_assessments where standard_version = 2018 "
-            "group by 1 having count(*) = 2 order by 1 limit 1"
+            "group by 1 having count(*) = 1 and min(year(submitted_date)) = 2019 "
+            "order by 1 limit 1"
         ).fetchone()[0]
 
 
@@ -55,10 +56,11 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     assert first.returncode == 0, first.stderr
     assert "Refreshing incrementally" in first.stdout
 
-    # An earlier assessment for a city already assessed twice: its other assessments renumber
-    # and its entry cohort moves, which an incremental run must carry through.
-    city = _city_with_two_assessments(warehouse)
-    earlier = landing_rows("A2017-960", city, submitted="2017-12-20", met=9, new_city=False)
+    # An earlier assessment for a city first assessed in 2019: its assessment renumbers and its
+    # entry cohort moves, which an incremental run must carry through. (The 2018 standard is
+    # the one in effect from 2018 on, so the earlier one is dated 2018.)
+    city = _city_first_assessed_in_2019(warehouse)
+    earlier = landing_rows("A2018-960", city, submitted="2018-01-15", met=9, new_city=False)
     write_landing(landing / "earlier.csv", earlier)
     second = refresh(warehouse)
     assert second.returncode == 0, second.stderr
@@ -72,8 +74,8 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
         cohort = con.execute(
             "select entry_cohort from marts.dim_cities where city_id = ?", [city]
         ).fetchone()[0]
-    assert [n for _, n in numbers] == [1, 2, 3] and numbers[0][0] == "A2017-960"
-    assert cohort == 2017
+    assert [n for _, n in numbers] == [1, 2] and numbers[0][0] == "A2018-960"
+    assert cohort == 2018
 
     full = run_wwc("build", "--full-refresh", warehouse=warehouse)
     assert full.returncode == 0, full.stderr

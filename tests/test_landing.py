@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from support.commands import PROJECT_ROOT, WWC, refresh
+from support.commands import PROJECT_ROOT, WWC, refresh, run_wwc
 from support.landing import LANDING_COLUMNS, landing_rows, write_landing, write_large_landing
 
 
@@ -57,7 +57,7 @@ def _bad_files() -> dict[str, tuple[bytes, str]]:
     add("missing_column.csv", _text([r[:6] + r[7:] for r in good], header=no_status),
         "missing column(s): status")  # fmt: skip
     add("extra_column.csv", _text([[*r, "x"] for r in good], header=[*LANDING_COLUMNS, "notes"]),
-        "unknown column(s): notes")  # fmt: skip
+        "unknown column(s): 'notes'")  # fmt: skip
     wrong_type = [list(r) for r in good]
     wrong_type[0][9] = "sixty thousand"
     add("wrong_type.csv", _text(wrong_type), "population must be a whole number")
@@ -132,7 +132,60 @@ def _bad_files() -> dict[str, tuple[bytes, str]]:
         _text(maybe),
         "status must be 'met' or 'not met'",
     )
+
+    # Tried as a hostile data steward would (issue 13): poison pills, content rules, names.
+    def changed(row: int, column: str, value: str, rows=None) -> str:
+        edited = [list(r) for r in (rows or good)]
+        edited[row][LANDING_COLUMNS.index(column)] = value
+        return _text(edited)
+
+    add("huge_field.csv", changed(0, "city_name", "x" * 200_000),
+        "line 2 cannot be read: a field is longer than 131,072 characters")  # fmt: skip
+    add("population_overflow.csv", changed(0, "population", "99999999999"),
+        "population must lie between 30,000 (WWC is open to cities of 30,000 or more) and "
+        "10,000,000 [column population]: 1 row(s) at lines 2; found '99999999999'")  # fmt: skip
+    add("population_zero.csv", changed(0, "population", "0"),
+        "population must lie between 30,000")  # fmt: skip
+    add("population_year_0000.csv", changed(0, "population_year", "0000"),
+        "population_year must lie between 1990 and this year")  # fmt: skip
+    standard_in_effect = "standard_version must be the standard in effect on submitted_date"
+    criteria_2017 = [
+        line.split(",")[0]
+        for line in (PROJECT_ROOT / "seeds" / "criteria.csv").read_text().splitlines()
+        if line.startswith("2017-")
+    ]
+    city = landing_rows("A2021-905", "C9905")[0][7:]
+    old_standard = [
+        ["A2021-905", "C9905", "2021-03-01", "2017", "none", criterion, "not met",
+         *(city if i == 0 else [""] * 5)]
+        for i, criterion in enumerate(criteria_2017)
+    ]  # fmt: skip
+    add("standard_2017_dated_2021.csv", _text(old_standard), standard_in_effect)
+    add("standard_2018_dated_2017.csv", _text(landing_rows("A2017-906", "C9906",
+        submitted="2017-06-01")), standard_in_effect)  # fmt: skip
+    add("nul_in_city_name.csv", changed(0, "city_name", "Test\x00Hollowmere"),
+        "city_name contains a control character")  # fmt: skip
+    add("tab_inside_status.csv", changed(3, "status", "not\tmet"),
+        "status contains a control character")  # fmt: skip
+    trailing = "".join(line + ",\n" for line in _text(good).splitlines())
+    add("trailing_commas.csv", trailing,
+        "unknown column(s): '' (a column without a name: is there a comma at the end of the "
+        "lines?)")  # fmt: skip
+    add("zero_width_line.csv", _text(good[:3]) + "\u200b\n" + _text(good[3:])[len(_text([])):],
+        "line 5 has 1 fields, expected 12")  # fmt: skip
+    add("renamed_city_only.csv", changed(0, "population", "", landing_rows(city_id="C0001")),
+        "a row that describes its city must give all of city_name, state_code, population, "
+        "population_year, form_of_government")  # fmt: skip
+    add("blank_first_line.csv", "\n" + _text(good),
+        "the first line is empty: the file must start with its header")  # fmt: skip
+    add("forged\nReasons: none\n  - accepted.csv", _text(maybe), "status must be")
+    add("n" * 240 + ".csv", _text(maybe), "status must be")
     return cases
+
+
+def _shown(name: str) -> str:
+    """A file name as the terminal and the reason file show it: newlines escaped."""
+    return name.replace("\n", "\\n")
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +219,7 @@ def test_each_bad_file_is_quarantined_with_its_reason(bad_batch, name: str) -> N
     reasons = _reasons(bad_batch["root"] / "quarantine", name)
     expected = bad_batch["cases"][name][1]
     assert any(expected in reason for reason in reasons), reasons
-    assert name in bad_batch["run"].stderr
+    assert f"  {_shown(name)}:\n" in bad_batch["run"].stderr
     assert any(expected in line for line in bad_batch["run"].stderr.splitlines())
 
 
@@ -174,6 +227,13 @@ def test_quarantine_names_are_safe_and_reason_is_readable(bad_batch) -> None:
     quarantine = bad_batch["root"] / "quarantine"
     for path in quarantine.iterdir():
         assert all(c.isalnum() or c in "._-" for c in path.name), path.name
+    assert max(len(path.name) for path in quarantine.iterdir()) <= 160
+    forged = next(p for p in quarantine.glob("*.reason.txt") if "forged" in p.name)
+    lines = forged.read_text().splitlines()
+    assert lines[0] == "File: forged\\nReasons: none\\n  - accepted.csv"
+    assert lines[4] == "Reasons:" and "status must be" in lines[5]
+    assert all(line.startswith("  - ") for line in lines[5:])
+    assert "Quarantined forged\\nReasons: none\\n  - accepted.csv -> " in bad_batch["run"].stdout
     odd = next(p for p in quarantine.glob("*.reason.txt") if "odd" in p.name)
     text = odd.read_text()
     assert text.startswith('File: it\'s "odd" ..; drop table raw.cities; --.csv\n')
@@ -346,3 +406,112 @@ def test_a_very_large_valid_file_loads_within_memory_limits(built, tmp_path) -> 
     assert _count(warehouse, "select count(*) from marts.dim_cities") == 203 + 6700
     peak_kib = int(run.stderr.rsplit("peak_kib=", 1)[1])
     assert peak_kib < 3 * 1024 * 1024, f"peak memory {peak_kib / 1024:.0f} MiB"
+
+
+# --- what is checked is what is loaded ---------------------------------------------------------
+
+
+def _bytes(lines: list[str], end: str = "\n", bom: bool = False) -> bytes:
+    return ("\ufeff" if bom else "").encode() + (end.join(lines) + end).encode()
+
+
+def test_what_the_checks_accept_is_what_reaches_raw(built, tmp_path) -> None:
+    """Tabs and spaces around values, blank and space-only lines, rows of commas only, a BOM,
+    CRLF and CR-only line endings: each file passes, and raw holds exactly the values the checks
+    read (stripped, 45 rows, the statuses as written), on the refresh and on a full rebuild."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    met = {"A2020-961": 11, "A2020-962": 12, "A2020-963": 13, "A2020-964": 14, "A2020-965": 15}
+
+    def lines(assessment: str, city: str) -> list[str]:
+        rows = landing_rows(assessment, city, met=met[assessment])
+        return [",".join(LANDING_COLUMNS)] + [",".join(r) for r in rows]
+
+    tabs = lines("A2020-961", "C9961")
+    tabs[1] = tabs[1].replace(",met,", ",met\t,").replace("Test Hollowmere", "\tTest Hollowmere ")
+    tabs[-1] = tabs[-1].replace(",not met,", ",  not met\t,")
+    (landing / "tabs.csv").write_bytes(_bytes(tabs))
+    blank = lines("A2020-962", "C9962")
+    blank[3:3] = ["", "   ", "\t", "\u00a0"]
+    (landing / "blank_lines.csv").write_bytes(_bytes(blank))
+    commas = lines("A2020-963", "C9963")
+    commas[2:2] = ["," * 11, " , ,,,,,,,,,, "]
+    (landing / "comma_rows.csv").write_bytes(_bytes(commas + ["," * 11]))
+    (landing / "bom_crlf.csv").write_bytes(_bytes(lines("A2020-964", "C9964"), "\r\n", bom=True))
+    (landing / "cr_only.csv").write_bytes(_bytes(lines("A2020-965", "C9965"), "\r"))
+
+    run = refresh(warehouse)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr
+    assert "5 file(s) loaded, 0 quarantined" in run.stdout
+
+    def loaded() -> list[tuple]:
+        return (
+            duckdb.connect(str(warehouse), read_only=True)
+            .execute(
+                """select r.assessment_id, count(*), count(*) filter (status = 'met'),
+                      count(*) filter (status not in ('met', 'not met')), any_value(c.city_name),
+                      any_value(c.population), any_value(a.submitted_date)::varchar
+               from raw.criterion_results r join raw.assessments a using (assessment_id)
+               join raw.cities c using (city_id)
+               where r.assessment_id like 'A2020-96%' group by all order by 1"""
+            )
+            .fetchall()
+        )
+
+    expected = [(a, 45, n, 0, "Test Hollowmere", 45210, "2020-04-01") for a, n in met.items()]
+    assert loaded() == expected
+    assert _count(
+        warehouse,
+        "select sum(criteria_met) from marts.fct_assessments where assessment_id like 'A2020-96%'",
+    ) == sum(met.values())
+    rebuilt = run_wwc("build", warehouse=warehouse)
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr
+    assert loaded() == expected
+
+
+def test_a_file_rewritten_while_it_is_checked_loads_the_bytes_that_were_checked(
+    built, tmp_path
+) -> None:
+    """The checks read a private copy: rewriting the original during the check changes nothing
+    of what is loaded, and the rewritten file is judged on its own at the next run."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    original = landing / "rewritten.csv"
+    write_landing(original, landing_rows("A2020-971", "C9971", met=9))
+    bad = landing_rows("A2020-971", "C9971", met=9)
+    for row in bad:
+        row[6] = "maybe"
+    env = dict(os.environ, WWC_WAREHOUSE=str(warehouse), WWC_LANDING_SETTLE_SECONDS="0.1")
+    with subprocess.Popen(
+        [WWC, "refresh"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdout is not None
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("Checking rewritten.csv"):
+                time.sleep(0.05)
+                write_landing(original, bad)
+        proc.wait(timeout=600)
+    out = "".join(seen)
+    assert proc.returncode == 0, out[-3000:]
+    assert "rewritten.csv changed after it was read: the version checked is loaded" in out
+    assert (
+        _count(warehouse, "select count(*) from raw.criterion_results where status = 'maybe'") == 0
+    )
+    assert (
+        _count(
+            warehouse,
+            "select criteria_met from marts.fct_assessments where assessment_id = 'A2020-971'",
+        )
+        == 9
+    )
+    assert original.exists()
+    again = refresh(warehouse)
+    assert again.returncode == 1
+    assert "status must be 'met' or 'not met'" in again.stderr
+    assert not original.exists()

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from support.commands import WWC
 from support.landing import landing_rows, write_landing
@@ -126,3 +127,140 @@ def test_readers_never_see_a_lock_error_or_a_half_built_state(built, tmp_path):
     assert reconnecting[0] == old and reconnecting[-1] == new
     first_new = reconnecting.index(new)
     assert all(s == new for s in reconnecting[first_new:])
+
+
+def _run(warehouse: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [WWC, "refresh", *args],
+        env=_env(warehouse) | env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_run_stopped_between_accepting_and_publishing_is_finished_by_the_next(built, tmp_path):
+    """The state a kill leaves after the batch's files moved to accepted/ and before the rename:
+    the next refresh, with nothing new in landing, rebuilds and publishes them, once."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "new.csv", landing_rows("A2020-991", "C9991"))
+    assert _run(warehouse).returncode == 0
+    assert _count(warehouse) == 325
+    shutil.copy2(built.path, warehouse)  # the published file as it was before the rename
+    assert _count(warehouse) == 324
+
+    again = _run(warehouse)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr
+    assert "does not hold exactly the current seeds and accepted files" in again.stdout
+    assert _count(warehouse) == 325
+    third = _run(warehouse)
+    assert "Nothing new" in third.stdout
+    assert _count(warehouse) == 325
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in args and "pytest" not in args:
+            found.append(args)
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_killing_refresh_stops_its_dbt_child(built, tmp_path, how):
+    """Only the `wwc refresh` process is signalled, not its group: dbt must not go on writing
+    outside the writer lock (SIGTERM: stopped and waited for; SIGKILL: the kernel's
+    parent-death signal)."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    before = _sha(warehouse)
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "new.csv", landing_rows("A2020-992", "C9992"))
+    proc = subprocess.Popen(
+        [WWC, "refresh"],
+        env=_env(warehouse),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "START sql" in line:  # dbt is running
+            break
+    assert _processes_mentioning(str(tmp_path / ".wwc.duckdb.build"))
+    proc.send_signal(how)
+    proc.stdout.read()
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_mentioning(str(tmp_path)) == []
+    assert _sha(warehouse) == before
+    assert (tmp_path / "landing" / "new.csv").exists()
+    if how == signal.SIGTERM:
+        assert proc.returncode == 128 + signal.SIGTERM
+        assert not (tmp_path / ".wwc.duckdb.build").exists()
+    again = _run(warehouse)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr
+    assert _count(warehouse) == 325
+
+
+LEAVE_A_WAL = """
+import os, sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("create table main.scribble as select 42 as answer")
+os._exit(0)  # no checkpoint: the write-ahead log stays beside the file
+"""
+
+
+def test_a_stale_wal_beside_the_published_file_is_removed_at_publish(built, tmp_path):
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    subprocess.run([sys.executable, "-c", LEAVE_A_WAL, str(warehouse)], check=True)
+    wal = tmp_path / "wwc.duckdb.wal"
+    assert wal.exists()
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "new.csv", landing_rows("A2020-993", "C9993"))
+    run = _run(warehouse)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    assert f"Removed {wal}: a write-ahead log a read-write client left" in run.stdout
+    assert not wal.exists()
+    assert _count(warehouse) == 325  # readers open the new file
+
+
+def test_landing_folders_that_would_fool_the_refresh_are_refused(built, tmp_path):
+    """Faults that are no file's: nothing moves, the published file is unchanged, one message."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    before = _sha(warehouse)
+    (tmp_path / "landing").mkdir()
+    good = write_landing(tmp_path / "landing" / "new.csv", landing_rows("A2020-994", "C9994"))
+
+    into_data = _run(warehouse, WWC_LANDING=str(tmp_path))
+    assert into_data.returncode == 1
+    assert f"the landing folder {tmp_path} is the data folder" in into_data.stderr
+    mistyped = _run(warehouse, WWC_LANDING=str(tmp_path / "landnig"))
+    assert mistyped.returncode == 1
+    assert "(WWC_LANDING) does not exist" in mistyped.stderr
+    assert not (tmp_path / "landnig").exists()
+    (tmp_path / "quarantine").write_text("a file where the quarantine folder should be\n")
+    blocked = _run(warehouse)
+    assert blocked.returncode == 1
+    assert f"cannot write in {tmp_path / 'quarantine'}" in blocked.stderr
+    assert "Every file was left where it is" in blocked.stderr
+    for run in (into_data, mistyped, blocked):
+        assert "Traceback" not in run.stdout + run.stderr
+        assert "was not changed" in run.stderr
+    assert _sha(warehouse) == before
+    assert list((tmp_path / "landing").iterdir()) == [good]

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import signal
 import sys
 from pathlib import Path
 
 from wwc import dagster_service
 from wwc.docs import DocsError, generate_docs, serve_docs
 from wwc.errors import BuildError
+from wwc.landing.format import shown
 from wwc.lock import LockedError
 from wwc.outputs import OutputError
 from wwc.pipeline import BuildResult, Run, run_stages
@@ -21,6 +23,9 @@ from wwc.raw_loader import RawFormatError
 from wwc.seeds_manifest import Seeds
 from wwc.semantic_layer import SemanticLayerError, run_mf
 from wwc.settings import SEEDS_DIR, Settings
+
+# Progress lines reach a pipe or a log as they happen, not when the buffer fills.
+_say = functools.partial(print, flush=True)
 
 
 def _print_published(result: BuildResult) -> None:
@@ -63,9 +68,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         _print_rows(result.rows)
         print(f"Spark warehouse: {result.warehouse}")
         return 0
-    run = Run(
-        settings, seeds, print, landing=False, full_build=True, full_refresh=args.full_refresh
-    )
+    run = Run(settings, seeds, _say, landing=False, full_build=True, full_refresh=args.full_refresh)
     result = run_stages(run).result
     _record_in_dagster(settings, result, "wwc build")
     _print_published(result)
@@ -85,7 +88,7 @@ def _record_in_dagster(settings: Settings, result: BuildResult, command: str) ->
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    run = run_stages(Run(settings, Seeds.at(args.seeds), print))
+    run = run_stages(Run(settings, Seeds.at(args.seeds), _say))
     if run.result:
         _record_in_dagster(settings, run.result, "wwc refresh")
         _print_published(run.result)
@@ -99,7 +102,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
         where = settings.quarantine
         print(f"wwc refresh: error: file(s) quarantined in {where}:", file=sys.stderr)
         for record in rejected:
-            print(f"  {record.original_name}:", file=sys.stderr)
+            print(f"  {shown(record.original_name)}:", file=sys.stderr)
             for reason in record.reasons:
                 print(f"    - {reason}", file=sys.stderr)
         return 1
@@ -133,16 +136,20 @@ def _generate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _docs(args: argparse.Namespace, settings: Settings) -> int:
-    say = functools.partial(print, flush=True)
-    index = generate_docs(settings, say=say)
-    say(f"dbt docs (one self-contained page, opens offline): {index}")
+    index = generate_docs(settings, say=_say)
+    _say(f"dbt docs (one self-contained page, opens offline): {index}")
     if args.serve:
-        serve_docs(index.parent, port=args.port, say=say)
+        serve_docs(index.parent, port=args.port, say=_say)
     return 0
 
 
 def _mf(args: argparse.Namespace, settings: Settings) -> int:
     return run_mf(args.mf_args, settings)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    print("wwc: stopped by SIGTERM", file=sys.stderr)
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
         args = argparse.Namespace(command="mf", run=_mf, mf_args=argv[1:])
     else:
         args = parser.parse_args(argv)
+    # A polite kill (SIGTERM, as from `kill` or a service manager) unwinds like Ctrl-C: dbt's
+    # child is stopped and waited for, the build copy removed, the writer lock released.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args, Settings.from_env())
     except (

@@ -8,9 +8,11 @@ way. The other values profiles.yml reads come from the settings, as the subproce
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from wwc.seeds_manifest import Seeds
 from wwc.settings import PROJECT_ROOT, Settings
 
 TARGET_DIR = PROJECT_ROOT / "target"
+PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
 
 
 def dbt_executable() -> str:
@@ -68,7 +71,24 @@ def run_dbt(args: list[str], settings: Settings, target: str | None = None) -> i
     command = [dbt_executable(), *args, *project]
     if target:
         command += ["--target", target, "--target-path", str(TARGET_DIR / target)]
-    return subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False).returncode
+    # subprocess.run kills and waits for dbt if this process is interrupted (SIGTERM becomes
+    # SystemExit in wwc.cli); a kill that gives no chance to clean up reaches dbt through
+    # PDEATHSIG. Either way dbt never outlives the writer lock this process holds.
+    return subprocess.run(
+        command, env=env, cwd=PROJECT_ROOT, check=False, preexec_fn=_die_with_parent
+    ).returncode
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: Linux's PR_SET_PDEATHSIG, so that the child is killed when
+    the process that started it dies (and at once if that already happened)."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not glibc Linux: subprocess.run's own clean-up still applies
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def run_seconds(target_dir: Path = TARGET_DIR) -> float:

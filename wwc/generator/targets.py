@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 
 from wwc.generator.cities import (
     FORM_OF_GOVERNMENT_SHARES,
-    MIN_POPULATION,
     City,
     excluded_places,
     real_place_names,
@@ -23,6 +22,7 @@ from wwc.generator.history import Assessment
 from wwc.vocabulary import (
     GOLD,
     LEVEL_FLOORS,
+    MIN_POPULATION,
     NONE,
     PLATINUM,
     PRACTICE_AREAS,

@@ -17,8 +17,9 @@ def _per_group_variants(frame: pd.DataFrame, key: str, columns: list[str]) -> pd
 
 
 def enrich(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Add the derived `_` columns the suite checks: parsed values and facts from the warehouse
-    (known criteria, cities and assessments) and from the file itself (counts, variants)."""
+    """Add the derived `_` columns the suite checks beside the parsed ones (parse.typed): facts
+    from the warehouse (known criteria, cities and assessments, the standard in effect) and from
+    the file itself (counts, variants)."""
     criteria = dict(
         con.execute("select criterion_id, standard_version from raw.criteria").fetchall()
     )
@@ -31,10 +32,14 @@ def enrich(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
     out = frame.copy()
-    out["_submitted_date"] = pd.to_datetime(
-        out["submitted_date"], format="%Y-%m-%d", errors="coerce"
+    # The standard in effect on the submission date: the latest known one that took effect in
+    # or before that year (2017 submissions: the 2017 standard; from 2018 on: the 2018 one).
+    standards = sorted(expected)
+    year = out["_submitted_date"].dt.year
+    out["_standard_in_effect"] = pd.to_numeric(
+        year.map(lambda y: max((s for s in standards if s <= y), default=None)),
+        errors="coerce",
     )
-    out["_standard_version"] = pd.to_numeric(out["standard_version"], errors="coerce")
     out["_criterion_standard"] = pd.to_numeric(out["criterion_id"].map(criteria), errors="coerce")
     out["_criteria_expected"] = pd.to_numeric(
         out["_standard_version"].map(expected), errors="coerce"
@@ -50,6 +55,7 @@ def enrich(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "assessment_id",
         ["city_id", "submitted_date", "standard_version", "certification_level"],
     )
+    out["_city_attributes_given"] = out[CITY_ATTRIBUTES].notna().sum(axis=1)
     has_attributes = out[CITY_ATTRIBUTES].notna().any(axis=1)
     complete = out[CITY_ATTRIBUTES].notna().all(axis=1)
     out["_city_variants"] = 1

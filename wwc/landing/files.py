@@ -17,9 +17,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from wwc.landing.format import TEMPORARY_SUFFIXES
+from wwc.landing.format import TEMPORARY_SUFFIXES, shown
 
 ACCEPTED, REJECTED, DUPLICATE = "accepted", "rejected", "duplicate"
+MAX_NAME = 120
 
 
 @dataclass
@@ -27,10 +28,59 @@ class LandingFile:
     path: Path
     size: int
     mtime_ns: int
+    copy: Path | None = None  # the private copy every later stage reads (take_copy)
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def shown(self) -> str:
+        return shown(self.name)
+
+
+class FolderUnavailable(OSError):
+    """Writing a copy or moving a file failed for a reason that is no file's fault (disk full,
+    a folder that cannot be written): the files stay in landing."""
+
+
+def take_copy(file: LandingFile, folder: Path) -> str | None:
+    """Read the landing file once, into a private copy in `folder`, and return the checksum of
+    exactly those bytes; None if the file changed since it settled (it waits for the next run).
+    An OSError reading it is the file's; one writing the copy raises FolderUnavailable."""
+    digest = hashlib.sha256()
+    target = folder / f"{len(list(folder.glob('*.csv'))):05d}.csv"
+    with file.path.open("rb") as source:
+        try:
+            sink = target.open("wb")
+        except OSError as exc:
+            raise FolderUnavailable(f"cannot write in {folder}: {exc.strerror}") from exc
+        with sink:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                digest.update(chunk)
+                try:
+                    sink.write(chunk)
+                except OSError as exc:
+                    raise FolderUnavailable(f"cannot write in {folder}: {exc.strerror}") from exc
+        stat = os.fstat(source.fileno())
+    if (stat.st_size, stat.st_mtime_ns) != (file.size, file.mtime_ns):
+        target.unlink()
+        return None
+    file.copy = target
+    return digest.hexdigest()
+
+
+def release(file: LandingFile) -> bool:
+    """Remove the original from landing once its copy is stored, unless it was rewritten since
+    it was read: then it stays, and the next run reads it as a new file. False if it stayed."""
+    try:
+        stat = file.path.stat()
+    except FileNotFoundError:
+        return True
+    if (stat.st_size, stat.st_mtime_ns) != (file.size, file.mtime_ns):
+        return False
+    file.path.unlink()
+    return True
 
 
 @dataclass
@@ -43,14 +93,6 @@ class Record:
     assessments: int = 0
     reasons: list[str] = field(default_factory=list)
     stored_as: str = ""
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def now_utc() -> str:
@@ -110,13 +152,24 @@ def discover(landing: Path, settle_seconds: float) -> tuple[list[LandingFile], l
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip("._") or "file"
+    """A name for the quarantined file: no user text beyond letters, digits and `._-`, and short
+    enough for any filesystem with the time stamp and the `.reason.txt` suffix."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip("._")[:MAX_NAME] or "file"
+
+
+def _write(path: Path, text: str) -> None:
+    """Write beside the final name, then rename: a reader never sees half a sidecar."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise FolderUnavailable(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def _write_json(path: Path, payload: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    _write(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
 
 
 def _move(source: Path, target: Path) -> None:
@@ -138,32 +191,42 @@ def accepted_name(record: Record) -> str:
     return f"{_stamp(record)}-{record.sha256[:12]}.csv"
 
 
-def store_accepted(file: LandingFile, record: Record, accepted: Path) -> Path:
-    accepted.mkdir(parents=True, exist_ok=True)
+def _place(file: LandingFile, target: Path) -> bool:
+    """Move the file's private copy (or, when none was taken, the original) to target; True if
+    the original left landing."""
+    try:
+        if file.copy is None:
+            _move(file.path, target)
+            return True
+        _move(file.copy, target)
+        return release(file)
+    except OSError as exc:
+        raise FolderUnavailable(f"cannot store {target}: {exc.strerror}") from exc
+
+
+def store_accepted(file: LandingFile, record: Record, accepted: Path) -> bool:
+    """The accepted copy and its sidecar in accepted/; False if the original was rewritten
+    while it was checked and stays in landing for the next run."""
     record.stored_as = accepted_name(record)
     target = accepted / record.stored_as
     _write_json(target.with_suffix(".json"), asdict(record))
-    _move(file.path, target)
-    return target
+    return _place(file, target)
 
 
 def quarantine(file: LandingFile, record: Record, quarantine_dir: Path) -> Path:
-    quarantine_dir.mkdir(parents=True, exist_ok=True)
     record.stored_as = f"{_stamp(record)}-{_safe(file.name)}"
     target = quarantine_dir / record.stored_as
     _write_json(target.with_name(target.name + ".json"), asdict(record))
     lines = [
-        f"File: {record.original_name}",
+        f"File: {shown(record.original_name)}",
         f"Received: {record.received_at}",
         f"SHA-256: {record.sha256}",
         f"Outcome: {record.outcome}",
         "Reasons:",
     ]
     lines += [f"  - {reason}" for reason in record.reasons]
-    target.with_name(target.name + ".reason.txt").write_text(
-        "\n".join(lines) + "\n", encoding="utf-8"
-    )
-    _move(file.path, target)
+    _write(target.with_name(target.name + ".reason.txt"), "\n".join(lines) + "\n")
+    _place(file, target)
     return target
 
 

@@ -16,3 +16,9 @@ LANDING_COLUMNS = ASSESSMENT_COLUMNS + RESULT_COLUMNS + CITY_ATTRIBUTES
 
 # Names a writer uses while a file is still being copied in; such files wait for the next run.
 TEMPORARY_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".swp", "~")
+
+
+def shown(name: str) -> str:
+    """A file or column name as it may be printed: control and other invisible characters
+    (a newline in a file name could forge lines of a reason) written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)

@@ -16,8 +16,17 @@ from pathlib import Path
 
 import yaml
 
+from wwc.landing.format import CITY_ATTRIBUTES
 from wwc.settings import EXPECTATIONS_DIR
-from wwc.vocabulary import FORMS_OF_GOVERNMENT, LEVELS, STATE_CODES, STATUSES
+from wwc.vocabulary import (
+    EARLIEST_POPULATION_YEAR,
+    FORMS_OF_GOVERNMENT,
+    LEVELS,
+    MAX_POPULATION,
+    MIN_POPULATION,
+    STATE_CODES,
+    STATUSES,
+)
 
 LANDING_SUITE = "landing_file"
 # Namespace of the ids written into the context (any fixed UUID would do).
@@ -79,8 +88,18 @@ def _landing(gxe) -> list:
         ),
         gxe.ExpectColumnValuesToMatchRegex(
             column="standard_version",
-            regex=r"^\d{4}$",
+            regex=r"^[0-9]{4}$",
             meta=reason("standard_version must be the year a standard took effect, e.g. 2018"),
+        ),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="_standard_version",
+            column_B="_standard_in_effect",
+            ignore_row_if="either_value_is_missing",
+            meta=reason(
+                "standard_version must be the standard in effect on submitted_date (the 2017 "
+                "standard for 2017 submissions, the 2018 standard from 2018 on)",
+                shows="standard_version",
+            ),
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="certification_level",
@@ -94,13 +113,32 @@ def _landing(gxe) -> list:
         ),
         gxe.ExpectColumnValuesToMatchRegex(
             column="population",
-            regex=r"^\d+$",
+            regex=r"^[0-9]+$",
             meta=reason("population must be a whole number"),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_population",
+            min_value=MIN_POPULATION,
+            max_value=MAX_POPULATION,
+            meta=reason(
+                f"population must lie between {MIN_POPULATION:,} (WWC is open to cities of "
+                f"{MIN_POPULATION:,} or more) and {MAX_POPULATION:,}",
+                shows="population",
+            ),
         ),
         gxe.ExpectColumnValuesToMatchRegex(
             column="population_year",
-            regex=r"^\d{4}$",
+            regex=r"^[0-9]{4}$",
             meta=reason("population_year must be a year such as 2019"),
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_population_year",
+            min_value=EARLIEST_POPULATION_YEAR,
+            max_value={"$PARAMETER": "this_year"},
+            meta=reason(
+                f"population_year must lie between {EARLIEST_POPULATION_YEAR} and this year",
+                shows="population_year",
+            ),
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="state_code",
@@ -185,6 +223,16 @@ def _landing(gxe) -> list:
                 "conflict: rows of the same assessment disagree on its city, date, "
                 "standard version or level",
                 shows="assessment_id",
+            ),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="_city_attributes_given",
+            value_set=[0, len(CITY_ATTRIBUTES)],
+            meta=reason(
+                "a row that describes its city must give all of "
+                + ", ".join(CITY_ATTRIBUTES)
+                + " (or none of them, for a city the warehouse knows)",
+                shows="city_id",
             ),
         ),
         gxe.ExpectColumnValuesToBeBetween(

@@ -94,7 +94,8 @@ def run_suite(
     """Validate frame against the committed checkpoint of the same name; the failures found."""
     try:
         checkpoint = context.checkpoints.get(suite)
-        params = {"earliest_date": dt.datetime(2017, 1, 1), "today": dt.datetime.now()}
+        now = dt.datetime.now()
+        params = {"earliest_date": dt.datetime(2017, 1, 1), "today": now, "this_year": now.year}
         result = checkpoint.run(
             batch_parameters={"dataframe": frame},
             expectation_parameters=params | (parameters or {}),
