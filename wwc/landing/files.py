@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -49,13 +50,13 @@ def take_copy(file: LandingFile, folder: Path) -> str | None:
     exactly those bytes; None if the file changed since it settled (it waits for the next run).
     An OSError reading it is the file's; one writing the copy raises FolderUnavailable."""
     digest = hashlib.sha256()
-    target = folder / f"{len(list(folder.glob('*.csv'))):05d}.csv"
     with file.path.open("rb") as source:
-        try:
-            sink = target.open("wb")
+        try:  # a name no other copy of the run has, whatever was moved out before
+            handle, name = tempfile.mkstemp(suffix=".csv", dir=folder)
         except OSError as exc:
             raise FolderUnavailable(f"cannot write in {folder}: {exc.strerror}") from exc
-        with sink:
+        target = Path(name)
+        with os.fdopen(handle, "wb") as sink:
             for chunk in iter(lambda: source.read(1 << 20), b""):
                 digest.update(chunk)
                 try:
