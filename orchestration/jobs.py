@@ -6,6 +6,9 @@ from __future__ import annotations
 import dagster as dg
 
 WRITER_TAG = {"wwc/writer": "warehouse"}
+# A run requested by the landing sensor takes the one file this tag names; a run without it
+# (the nightly schedule, a run launched by hand) takes no new landing file.
+LANDING_FILE_TAG = "wwc/landing_file"
 
 warehouse_job = dg.define_asset_job(
     "refresh_warehouse",

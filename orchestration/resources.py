@@ -26,10 +26,13 @@ class Writer:
         self.started = time.perf_counter()
         self._run: Run | None = None
 
-    def start(self, say: Say, full_build: bool) -> Run:
-        """The first step's: a new Run, for the rest of this Dagster run."""
+    def start(self, say: Say, full_build: bool, only: frozenset[str]) -> Run:
+        """The first step's: a new Run taking the new landing files `only` names, for the rest
+        of this Dagster run."""
         seeds = Seeds.at(self.seeds_dir)
-        self._run = Run(self.settings, seeds, say, full_build=full_build, started=self.started)
+        self._run = Run(
+            self.settings, seeds, say, full_build=full_build, only=only, started=self.started
+        )
         return self._run
 
     def run(self, say: Say) -> Run:

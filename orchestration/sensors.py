@@ -6,7 +6,7 @@ import json
 
 import dagster as dg
 
-from orchestration.jobs import warehouse_job
+from orchestration.jobs import LANDING_FILE_TAG, warehouse_job
 from wwc.landing.files import Snapshot, settled, snapshot
 from wwc.settings import Settings
 
@@ -42,7 +42,7 @@ def landing_sensor(settings: Settings) -> dg.SensorDefinition:
             key = _run_key(file.name, file.size, file.mtime_ns)
             if key not in requested:
                 requested.append(key)
-                requests.append(dg.RunRequest(run_key=key, tags={"wwc/landing_file": file.name}))
+                requests.append(dg.RunRequest(run_key=key, tags={LANDING_FILE_TAG: file.name}))
         context.update_cursor(json.dumps({"seen": now.files, "requested": sorted(requested)}))
         if requests:
             return requests

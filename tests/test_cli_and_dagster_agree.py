@@ -1,12 +1,16 @@
 """`wwc refresh` and Dagster run the same stages, so the same landing files end the same way:
 the same files accepted, the same quarantined with the same reasons, the same published marts.
 
-Two batches go through both paths, each path on its own copy of the built warehouse:
+Three batches go through both paths, each path on its own copy of the built warehouse:
 1. a good file and one that fails the landing checks: the good one is published;
 2. a file that renames a known city without its other attributes, and a copy of the good file:
    the first is quarantined by the landing checks (a row that describes its city gives all five
    city columns; before that rule it passed them and failed dbt's not-null tests), the second is
-   set aside as a duplicate; nothing is published.
+   set aside as a duplicate; nothing is published;
+3. a file that passes every landing rule but declares a level its criteria met do not earn, and
+   a good file: dbt's invariant fails with the first, which is quarantined with the failing test
+   named (the command line builds each file of the failed batch on its own; each Dagster run
+   takes only the file its sensor request names); the good file is published.
 The command line runs as a subprocess; Dagster as its daemon would: the landing sensor ticks
 until the files settle and each run it requests executes in process.
 """
@@ -32,11 +36,15 @@ def _write_batch(landing: Path, batch: int) -> None:
         bad = landing_rows("A2020-931", "C9931")
         bad[2][6] = "maybe"
         write_landing(landing / "bad.csv", bad)
-    else:
+    elif batch == 2:
         renamed = landing_rows("A2020-932", "C0001", met=14, new_city=False)
         renamed[0][7] = "Renamed Only"  # city_name, and no other city attribute
         write_landing(landing / "breaks_build.csv", renamed)
         write_landing(landing / "good again.csv", landing_rows("A2020-930", "C9930", met=14))
+    else:
+        gold = [row[:4] + ["gold"] + row[5:] for row in landing_rows("A2020-933", "C9933")]
+        write_landing(landing / "declares gold.csv", gold)  # 12 of 45 met earn no level
+        write_landing(landing / "innocent.csv", landing_rows("A2020-934", "C9934", met=14))
 
 
 def _normalized(reason: str, root: Path) -> str:
@@ -91,7 +99,7 @@ def outcomes(built: Built, dbt_manifest, tmp_path_factory) -> dict[str, list[dic
     defs = definitions_for(settings_for(warehouses["dagster"], settle_seconds=0.1))
     instance = dg.DagsterInstance.ephemeral()
     found: dict[str, list[dict]] = {"cli": [], "dagster": [], "cli_runs": [], "dagster_runs": []}
-    for batch in (1, 2):
+    for batch in (1, 2, 3):
         for warehouse in warehouses.values():
             _write_batch(warehouse.parent / "landing", batch)
         found["cli_runs"].append(refresh(warehouses["cli"]))
@@ -122,7 +130,7 @@ def test_the_first_batch_publishes_the_good_file_and_quarantines_the_bad_one(out
 
 
 def test_a_partial_city_description_is_refused_in_both_paths(outcomes) -> None:
-    before, after = outcomes["cli"]
+    before, after = outcomes["cli"][:2]
     outcome, reasons = after["quarantined"]["breaks_build.csv"]
     assert outcome == "rejected"
     assert any("a row that describes its city must give all of" in r for r in reasons), reasons
@@ -133,3 +141,21 @@ def test_a_partial_city_description_is_refused_in_both_paths(outcomes) -> None:
     assert "Running dbt build" not in outcomes["cli_runs"][1].stdout
     runs = outcomes["dagster_runs"][1]
     assert runs and all(run.success for run in runs)
+
+
+def test_a_file_that_fails_dbt_is_blamed_alone_in_both_paths(outcomes) -> None:
+    before, after = outcomes["cli"][1:]
+    outcome, reasons = after["quarantined"]["declares gold.csv"]
+    assert outcome == "rejected"
+    assert reasons == [
+        "passed the landing checks, but the warehouse cannot be built with it: dbt test "
+        "assert_certification_level_follows_share_met failed (1 row(s))"
+    ]
+    assert "innocent.csv" in after["accepted"]
+    assert after["rows"]["marts.fct_assessments"] == before["rows"]["marts.fct_assessments"] + 1
+    assert after["left_in_landing"] == [] and not after["build_copy_left"]
+    cli = outcomes["cli_runs"][2]
+    assert cli.returncode == 1
+    assert "building with each on its own to find the one to blame" in cli.stdout
+    runs = outcomes["dagster_runs"][2]
+    assert [run.success for run in runs] == [False, True]  # one file per run, in name order

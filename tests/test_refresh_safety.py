@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -268,3 +269,46 @@ def test_landing_folders_that_would_fool_the_refresh_are_refused(built, tmp_path
         assert "was not changed" in run.stderr
     assert _sha(warehouse) == before
     assert list((tmp_path / "landing").iterdir()) == [good]
+
+
+def _writes_limited_to(size: int):
+    """For the child, before exec: writes past `size` bytes fail with EFBIG ("File too large"),
+    as on a full disk (the signal that would kill the writer instead is ignored)."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+@pytest.mark.parametrize("fault", ["dbt cannot start", "disk full"])
+def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
+    """A build that fails for a reason no file causes blames no file: both stay in landing, the
+    published file is unchanged, and the next run loads them."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    before = _sha(warehouse)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    write_landing(landing / "a.csv", landing_rows("A2020-994", "C9994"))
+    write_landing(landing / "b.csv", landing_rows("A2020-995", "C9995"))
+    env, limit = _env(warehouse), None
+    if fault == "dbt cannot start":
+        env["DBT_LOG_PATH"] = "/proc/wwc-no-such-folder"  # dbt cannot open its log
+    else:
+        limit = _writes_limited_to(warehouse.stat().st_size + 1_000_000)  # the copy cannot grow
+        env["DBT_LOG_PATH"] = str(tmp_path / "logs")  # a fresh log: dbt's own writes fit
+    run = subprocess.run(
+        [WWC, "refresh"], env=env, preexec_fn=limit, capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "no file is to blame" in run.stderr.lower(), run.stderr
+    assert f"The published warehouse {warehouse} was not changed." in run.stderr
+    assert sorted(p.name for p in landing.iterdir()) == ["a.csv", "b.csv"]
+    assert list((tmp_path / "quarantine").glob("*.csv")) == []
+    assert _sha(warehouse) == before
+    again = _run(warehouse)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr
+    assert _count(warehouse) == 326

@@ -16,8 +16,10 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from wwc.errors import is_machine_fault
 from wwc.seeds_manifest import Seeds
 from wwc.settings import PROJECT_ROOT, Settings
 
@@ -89,6 +91,41 @@ def _die_with_parent() -> None:
         return
     if os.getppid() != parent:
         os._exit(1)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a failed `dbt build` says: the models and tests the data failed, or a fault of the
+    machine (then `machine` says it in words and no file is to blame)."""
+
+    failed: tuple[str, ...]
+    machine: str | None
+
+
+def verdict(exit_code: int, target_dir: Path, since: float) -> Verdict:
+    """Read run_results.json of the dbt run that started at `since` (time.time())."""
+    path = target_dir / "run_results.json"
+    try:
+        if path.stat().st_mtime < since:
+            raise OSError("run_results.json is older than this run")
+        results = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return Verdict((), f"dbt stopped (exit {exit_code}) before it judged any model or test")
+    failed: list[str] = []
+    for result in results:
+        if result.get("status") not in ("fail", "error"):
+            continue
+        kind, _, name = result["unique_id"].split(".")[:3]
+        message = " ".join((result.get("message") or "").split())
+        if is_machine_fault(message):
+            return Verdict((), f"dbt {kind} {name}: {message[:300]}")
+        if result["status"] == "fail":
+            failed.append(f"dbt test {name} failed ({result.get('failures')} row(s))")
+        else:
+            failed.append(f"dbt {kind} {name}: {message[:300]}")
+    if not failed:
+        return Verdict((), f"dbt failed (exit {exit_code}) with no failing model or test")
+    return Verdict(tuple(failed), None)
 
 
 def run_seconds(target_dir: Path = TARGET_DIR) -> float:

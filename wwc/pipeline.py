@@ -10,8 +10,11 @@ step per stage. No other module implements a stage.
 4. `gates`: the marts' Great Expectations suites;
 5. `publish`: storage check, the batch's files stored as accepted, atomic rename;
 6. `outputs`: the picture report and the Parquet export, from the published file.
-A BuildError in stages 3-5 quarantines the batch (`quarantine_on_failure`); the published file
-stays as it was. The caller holds the writer lock for the whole run (`writing`).
+A BuildError in stages 3-5 leaves the published file as it was (`quarantine_on_failure`): a
+fault of no file leaves every new file in landing; a data failure with one new file quarantines
+it, naming what failed; with several, `run_stages` builds each on its own to find the one to
+blame (a Dagster run takes one file, the one its sensor request names). The caller holds the
+writer lock for the whole run (`writing`).
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class Run:
     landing: bool = True  # look at the landing folder (`wwc build` does not)
     full_build: bool = False  # build even if no new file passed (`wwc build`, nightly)
     full_refresh: bool = False  # also pass --full-refresh to dbt
+    only: frozenset[str] | None = None  # take only these new landing files (None: every one)
     started: float = field(default_factory=time.perf_counter)
     new_files: list[LandingFile] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # left for the next run
@@ -177,6 +181,9 @@ def prepare(run: Run) -> None:
     check_folders(run)
     if run.landing:
         run.new_files, run.waiting = discover(settings.landing, settings.settle_seconds)
+        if run.only is not None:  # the others stay in landing, for the runs that take them
+            run.new_files = [file for file in run.new_files if file.name in run.only]
+            run.waiting = [name for name in run.waiting if name in run.only]
         for name in run.waiting:
             say(f"Left for the next run (still being written or a temporary name): {shown(name)}")
     run.earlier_landing_files = len(accepted_files(settings.accepted))
@@ -231,7 +238,9 @@ def check_landing(run: Run) -> bool:
                 intake = check_files(run.new_files, con, context, folders, say)
             except FolderUnavailable as exc:
                 raise BuildError(
-                    f"{exc}; the files not yet judged were left in landing. {run.unchanged()}"
+                    f"{exc}; no file is to blame, and every file not yet quarantined was left in "
+                    f"landing for the next run. {run.unchanged()}",
+                    nobodys=True,
                 ) from exc
             run.staged, run.refused = intake.staged, intake.refused
             run.waiting += intake.waiting
@@ -251,15 +260,17 @@ def check_landing(run: Run) -> bool:
 
 
 def dbt_args(run: Run) -> list[str]:
-    """Stage 3's arguments. An incremental refresh also skips the tests that scan every
-    criterion result (tag results_grain): the landing suite checked the new rows and the
-    enforced primary key and not-null constraints hold for every insert; every full build
-    (nightly) runs them all."""
+    """Stage 3's arguments. An incremental refresh also skips the generic tests (keys, not-null,
+    relationships) of the models that hold every criterion result (tag results_grain): the
+    landing suite checked the new rows and the enforced primary key and not-null constraints
+    hold for every insert; every full build (nightly) runs them all. The invariants (singular
+    tests) run on every build: a declared certification level that the criteria met do not
+    earn passes every landing rule and fails only there."""
     run.say("Running dbt build (models, contracts, unit and data tests)")
     skip = []
     if run.incremental:
-        run.say("Incremental refresh: skipping the tests that scan every criterion result")
-        skip.append("tag:results_grain,resource_type:test")
+        run.say("Incremental refresh: skipping the generic tests of every criterion result")
+        skip.append("tag:results_grain,test_type:generic")
     args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip)
     if run.full_refresh:
         args.append("--full-refresh")
@@ -267,14 +278,23 @@ def dbt_args(run: Run) -> list[str]:
 
 
 def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path) -> None:
-    """Stage 3's verdict, whoever ran dbt: a failed dbt build fails the build."""
+    """Stage 3's verdict, whoever ran dbt: a failed dbt build fails the build, on the data's
+    account (the failing models and tests named) or on the machine's."""
     running = dbt_runner.run_seconds(target_dir)
     run.stages["dbt_startup_and_parse"] = max(wall_seconds - running, 0.0)
     run.stages["dbt_build"] = running
-    if exit_code != 0:
+    if exit_code == 0:
+        return
+    verdict = dbt_runner.verdict(exit_code, target_dir, time.time() - wall_seconds - 1)
+    if verdict.machine:
         raise BuildError(
-            f"dbt build failed (exit {exit_code}); see the errors above. {run.unchanged()}"
+            f"dbt build failed, and no file is to blame: {verdict.machine}. Every new file was "
+            f"left in landing for the next run. {run.unchanged()}",
+            nobodys=True,
         )
+    raise BuildError(
+        f"dbt build failed: {'; '.join(verdict.failed)}. {run.unchanged()}", verdict.failed
+    )
 
 
 def dbt_build(run: Run) -> None:
@@ -304,7 +324,8 @@ def gates(run: Run) -> None:
         raise BuildError(
             "the marts failed their Great Expectations suites:\n  "
             + "\n  ".join(problems)
-            + f"\n{run.unchanged()}"
+            + f"\n{run.unchanged()}",
+            tuple(f"Great Expectations: {problem}" for problem in problems),
         )
 
 
@@ -329,8 +350,12 @@ def publish(run: Run) -> tuple[str, dict[str, int]]:
                 run.waiting.append(file.name)
             run.accepted.append(record)
         swap_in(run.build_file, run.settings.warehouse, run.say)
-    except (PublishError, FolderUnavailable) as exc:
-        raise BuildError(f"{exc}. {run.unchanged()}") from exc
+    except (PublishError, FolderUnavailable) as exc:  # the machine's, not a file's
+        raise BuildError(
+            f"{exc}. No file is to blame: every new file not yet stored was left in landing. "
+            f"{run.unchanged()}",
+            nobodys=True,
+        ) from exc
     run.staged = []
     run.stages["publish"] = time.perf_counter() - started
     return storage, rows
@@ -354,40 +379,91 @@ def outputs(run: Run, storage: str, rows: dict[str, int]) -> BuildResult:
     return run.result
 
 
-def quarantine_staged(run: Run, error: BaseException) -> None:
-    """The build failed with these files in it: set them aside rather than retry them forever."""
-    for file, record in run.staged:
-        if (file.copy and file.copy.exists()) or file.path.exists():
-            record.outcome = REJECTED
-            record.reasons = [
-                "passed the landing checks, but the warehouse build failed with it in the "
-                f"batch: {error}"
-            ]
-            target = quarantine(file, record, run.settings.quarantine)
-            run.refused.append(record)
-            run.say(f"Quarantined {file.shown} -> {target}")
-    run.staged = []
+class BatchFailed(BuildError):
+    """The data failed the build with several new files in it (`names`): none is blamed yet,
+    all are still in landing, and `run_stages` builds each on its own."""
+
+    def __init__(self, error: BuildError, names: list[str]):
+        super().__init__(str(error), error.failed)
+        self.names = names
+
+
+def _blame(run: Run, file: LandingFile, record: Record, error: BuildError) -> None:
+    """The build failed on the data's account with this one new file in it: what failed is the
+    file's reason."""
+    failed = list(error.failed[:5])
+    if len(error.failed) > 5:
+        failed.append(f"and {len(error.failed) - 5} more")
+    record.outcome = REJECTED
+    record.reasons = [
+        "passed the landing checks, but the warehouse cannot be built with it: " + "; ".join(failed)
+    ]
+    target = quarantine(file, record, run.settings.quarantine)
+    run.refused.append(record)
+    run.say(f"Quarantined {file.shown} -> {target}")
 
 
 @contextmanager
 def quarantine_on_failure(run: Run) -> Iterator[None]:
-    """Around stages 3-5: a BuildError quarantines the batch, then propagates."""
+    """Around stages 3-5. A BuildError with one new file in the build, on the data's account,
+    quarantines that file; with several it becomes BatchFailed; a fault of no file leaves them
+    all in landing (nothing has moved them yet: they move at publish)."""
     try:
         yield
     except BuildError as exc:
-        quarantine_staged(run, exc)
+        staged, run.staged = run.staged, []
+        if exc.nobodys or not staged:
+            raise
+        if len(staged) > 1:
+            raise BatchFailed(exc, [file.name for file, _ in staged]) from exc
+        _blame(run, *staged[0], exc)
         raise
+
+
+def _stages(run: Run) -> None:
+    prepare(run)
+    if not check_landing(run):
+        return
+    with quarantine_on_failure(run):
+        dbt_build(run)
+        gates(run)
+        storage, rows = publish(run)
+    outputs(run, storage, rows)
+
+
+def _one_at_a_time(run: Run, failure: BatchFailed) -> None:
+    """The batch failed the build: build with each of its files on its own, in the order they
+    arrived, on top of what the previous ones published. A file that fails alone is the one to
+    blame (quarantined, what failed named); the innocent ones load. A fault of no file stops it
+    with the rest left in landing. Each file is read again, once, by its own run."""
+    run.say(
+        f"The build failed with {len(failure.names)} new files in it "
+        f"({'; '.join(failure.failed[:3])}): building with each on its own to find the one "
+        "to blame"
+    )
+    last_error: BuildError | None = None
+    for name in failure.names:
+        alone = Run(run.settings, run.seeds, run.say, only=frozenset({name}))
+        try:
+            _stages(alone)
+        except BuildError as exc:
+            if exc.nobodys:
+                raise
+            last_error = exc
+        finally:
+            run.refused += alone.refused
+            run.accepted += alone.accepted
+            run.waiting += alone.waiting
+            run.result = alone.result or run.result
+    if run.result is None and last_error is not None:
+        raise last_error  # nothing could be published: the run fails as a whole
 
 
 def run_stages(run: Run) -> Run:
     """Every stage in order, under the writer lock: what `wwc build` and `wwc refresh` run."""
     with writing(run.settings):
-        prepare(run)
-        if not check_landing(run):
-            return run
-        with quarantine_on_failure(run):
-            dbt_build(run)
-            gates(run)
-            storage, rows = publish(run)
-        outputs(run, storage, rows)
+        try:
+            _stages(run)
+        except BatchFailed as failure:
+            _one_at_a_time(run, failure)
     return run

@@ -30,9 +30,15 @@ def _version(text: str) -> tuple[int, ...]:
 def inspect_build(build_file: Path) -> tuple[str, dict[str, int]]:
     """Checkpoint the build file, refuse it if older DuckDB readers could not open it, and
     count the rows of every public relation."""
-    con = duckdb.connect(str(build_file))
     try:
-        con.execute("checkpoint")
+        con = duckdb.connect(str(build_file))
+    except duckdb.Error as exc:
+        raise PublishError(f"the build file could not be opened: {exc}") from exc
+    try:
+        try:
+            con.execute("checkpoint")
+        except duckdb.Error as exc:  # the disk, not the data: a full disk fails the checkpoint
+            raise PublishError(f"the build file could not be written: {exc}") from exc
         tags = con.execute(
             "select tags from duckdb_databases() where database_name = current_database()"
         ).fetchone()[0]
@@ -66,6 +72,13 @@ def swap_in(build_file: Path, published: Path, say: Callable[[str], None]) -> No
     it is removed, just before the rename, and the run says so."""
     if build_file.with_name(build_file.name + ".wal").exists():
         raise PublishError(f"{build_file} still has a write-ahead log; not publishing")
+    try:
+        _replace(build_file, published, say)
+    except OSError as exc:
+        raise PublishError(f"the build file could not replace {published}: {exc}") from exc
+
+
+def _replace(build_file: Path, published: Path, say: Callable[[str], None]) -> None:
     with build_file.open("rb") as f:
         os.fsync(f.fileno())
     stale = published.with_name(published.name + ".wal")

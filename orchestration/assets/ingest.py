@@ -3,6 +3,7 @@ files, and the new files that pass their checks; the others are quarantined."""
 
 import dagster as dg
 
+from orchestration.jobs import LANDING_FILE_TAG
 from orchestration.resources import Writer
 from wwc.pipeline import check_landing, prepare
 
@@ -37,7 +38,9 @@ class IngestConfig(dg.Config):
 def landing_ingest(
     context: dg.AssetExecutionContext, config: IngestConfig, writer: dg.ResourceParam[Writer]
 ):
-    run = writer.start(context.log.info, full_build=config.full_build)
+    # One new file per run, so that a build its data fails blames that file.
+    only = context.run.tags.get(LANDING_FILE_TAG)
+    run = writer.start(context.log.info, config.full_build, frozenset([only] if only else []))
     prepare(run)
     building = check_landing(run)
     yield dg.AssetCheckResult(

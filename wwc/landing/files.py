@@ -41,8 +41,9 @@ class LandingFile:
 
 
 class FolderUnavailable(OSError):
-    """Writing a copy or moving a file failed for a reason that is no file's fault (disk full,
-    a folder that cannot be written): the files stay in landing."""
+    """Writing a copy, moving a file or loading checked rows into the build copy failed for a
+    reason that is no file's fault (disk full, a folder that cannot be written): the files stay
+    in landing."""
 
 
 def take_copy(file: LandingFile, folder: Path) -> str | None:

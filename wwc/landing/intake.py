@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from wwc.errors import is_machine_fault
 from wwc.landing.checks import check_landing_frame
 from wwc.landing.files import (
     ACCEPTED,
@@ -59,7 +60,12 @@ def _judge(
     try:
         load_landing_frame(con, frame, record.stored_as)
     except duckdb.Error as exc:
-        return [f"the checked rows could not be loaded: {str(exc).splitlines()[0]}"]
+        message = str(exc).splitlines()[0]
+        if isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException) or is_machine_fault(
+            message
+        ):
+            raise FolderUnavailable(f"the build copy cannot take {file.shown}: {message}") from exc
+        return [f"the checked rows could not be loaded: {message}"]
     return []
 
 
