@@ -46,7 +46,7 @@ from wwc.landing.format import shown
 from wwc.landing.intake import check_files
 from wwc.lock import writer_lock
 from wwc.outputs import write_outputs
-from wwc.publish import PublishError, inspect_build, swap_in
+from wwc.publish import PublishError, compact, inspect_build, swap_in
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.validate import ValidationUnavailable, open_context
 from wwc.raw_loader import RawFormatError, assemble_raw, holds_current_raw, record_load_log
@@ -340,6 +340,12 @@ def publish(run: Run) -> tuple[str, dict[str, int]]:
     gates(run)
     started = time.perf_counter()
     try:
+        sizes = compact(run.build_file)
+        if sizes:
+            run.say(
+                f"Compacted the build file from {sizes[0] / 2**20:.1f} to "
+                f"{sizes[1] / 2**20:.1f} MiB (the blocks the refresh replaced)"
+            )
         storage, rows = inspect_build(run.build_file)
         for file, record in run.staged:
             if not store_accepted(file, record, run.settings.accepted):

@@ -27,6 +27,42 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in match.groups())
 
 
+# A refresh deletes and re-inserts rows in a copy of the published file, which leaves the old
+# blocks free inside it: past this share of free blocks the file is rewritten without them.
+MAX_FREE_SHARE = 0.25
+
+
+def compact(build_file: Path) -> tuple[int, int] | None:
+    """Rewrite the build file without its free blocks if they are more than `MAX_FREE_SHARE`
+    of it; returns the sizes in bytes before and after, or None if it was left as it is.
+
+    COPY FROM DATABASE keeps every table, view, constraint and comment; the new file is created
+    with the same storage version, so older readers still open it."""
+    compacted = build_file.with_name(build_file.name + ".compacted")
+    try:
+        with duckdb.connect(str(build_file)) as con:
+            con.execute("checkpoint")
+            total, free = con.execute(
+                "select total_blocks, free_blocks from pragma_database_size() "
+                "where database_name = current_database()"
+            ).fetchone()
+            if not total or free / total <= MAX_FREE_SHARE:
+                return None
+            name = con.execute("select current_database()").fetchone()[0]
+            compacted.unlink(missing_ok=True)
+            con.execute(
+                "attach ? as compacted (storage_version ?)",
+                [str(compacted), STORAGE_COMPATIBILITY_VERSION],
+            )
+            con.execute(f'copy from database "{name}" to compacted')
+            con.execute("detach compacted")
+        before = build_file.stat().st_size
+        os.replace(compacted, build_file)
+    except (duckdb.Error, OSError) as exc:  # the disk, not the data
+        raise PublishError(f"the build file could not be compacted: {exc}") from exc
+    return before, build_file.stat().st_size
+
+
 def inspect_build(build_file: Path) -> tuple[str, dict[str, int]]:
     """Checkpoint the build file, refuse it if older DuckDB readers could not open it, and
     count the rows of every public relation."""
