@@ -5,7 +5,9 @@ row, and a read-only role that reads marts and reports and nothing else."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,8 @@ import duckdb
 import psycopg2
 import pytest
 
-from support.commands import WWC, Built, Run
+from support.commands import WWC, Built, Run, refresh
+from support.landing import landing_rows, write_landing
 from support.pg_server import Server, throwaway_server
 from support.warehouse_compare import assert_same_relation, same_type
 
@@ -230,3 +233,66 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "cannot connect to PostgreSQL at postgresql://nobody@127.0.0.1:1/wwc" in done.stderr
     assert "PGHOST" in done.stderr
+
+
+# Equal in every published state: the report counts each assessment of the mart once.
+CONSISTENT = """select (select count(*) from marts.fct_assessments),
+    (select sum(assessments) from reports.rpt_certification_levels_by_year)"""
+
+
+def test_a_reader_never_sees_old_and_new_tables_mixed(
+    server: Server, built: Built, analyst: str, tmp_path: Path
+) -> None:
+    """Rebuild with one more assessment while a BI user queries a mart and a report in a loop:
+    each query sees both old or both new (the build swaps its schemas in one transaction), and
+    a failed build changes nothing."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "one.csv", landing_rows("A2020-970", "C9970", met=20))
+    accepted = refresh(warehouse)  # stores the file in accepted/, which the next build replays
+    assert accepted.returncode == 0, accepted.stderr
+    assert wwc_postgres(server, tmp_path / "first" / "wwc.duckdb").returncode == 0
+
+    seen: list[tuple[int, int]] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        con = pg_connect(server, analyst)
+        con.autocommit = True
+        with con.cursor() as cur:
+            while not stop.is_set():
+                try:
+                    cur.execute(CONSISTENT)
+                    seen.append(cur.fetchone())
+                except psycopg2.Error as exc:
+                    errors.append(str(exc))
+        con.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        rebuilt = wwc_postgres(server, warehouse)
+    finally:
+        stop.set()
+        reader.join()
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr[-2000:]
+    assert "in one transaction" in rebuilt.stdout
+    assert not errors, errors[:3]
+    assert all(assessments == reported for assessments, reported in seen), sorted(set(seen))
+    assert seen[0] == (324, 324) and seen[-1] == (325, 325), (seen[0], seen[-1])
+
+    # An accepted file whose declared level its criteria do not earn: a dbt test fails.
+    broken = tmp_path / "broken"
+    shutil.copytree(tmp_path / "accepted", broken / "accepted")
+    (stored,) = (broken / "accepted").glob("*.csv")
+    rows = landing_rows("A2020-970", "C9970")  # 12 of 45 met earn no level
+    write_landing(stored, [row[:4] + ["gold"] + row[5:] for row in rows])
+    failing = wwc_postgres(server, broken / "wwc.duckdb")
+    assert failing.returncode == 1, failing.stdout[-2000:]
+    assert "assert_certification_level_follows_share_met" in failing.stdout
+    assert "Nothing was published" in failing.stderr
+    with pg_connect(server, analyst) as con, con.cursor() as cur:
+        cur.execute(CONSISTENT)
+        assert cur.fetchone() == (325, 325)

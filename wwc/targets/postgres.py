@@ -1,25 +1,31 @@
-"""`wwc build --target postgres`: the same dbt project on a PostgreSQL server.
+"""`wwc build --target postgres`: the same dbt project on a PostgreSQL server, published all
+or nothing.
 
 1. raw: the DuckDB loader assembles schema `raw` in memory (seeds, accepted landing files,
    load log; see `wwc.targets.raw`) and each table is copied with COPY into schema `raw` of the
-   server, in one transaction;
-2. the read-only role (`WWC_PG_READER_ROLE`, default `wwc_reader`) gets USAGE on `marts` and
-   `reports` and, through default privileges, SELECT on every table the build creates there, so
-   readers never meet a table they cannot read; it gets nothing on `raw`;
+   server, in one transaction (raw is the build's input; the reader role cannot see it);
+2. every schema dbt writes (staging, intermediate, marts, semantic, reports) is built beside
+   the published one, as `<schema>__wwc_next`: the read-only role (`WWC_PG_READER_ROLE`,
+   default `wwc_reader`) gets USAGE on the new `marts` and `reports` and, through default
+   privileges, SELECT on every table the build creates there; it gets nothing on `raw`;
 3. one `dbt build --target postgres` (models, contracts, unit and data tests, calibration tests
-   on the unchanged synthetic history);
-4. SELECT on the tables already in `marts` and `reports` (grants are idempotent), row counts.
+   on the unchanged synthetic history) into those schemas;
+4. only if it passed: in one transaction, each published schema is renamed aside, its new one
+   renamed into place and the old one dropped. A reader's query sees either every old table or
+   every new one, never a mix; a reader in the middle of a transaction keeps the old tables
+   until it ends (the swap waits for it, at most `SWAP_LOCK_TIMEOUT`). A failed build leaves
+   the published schemas untouched.
 
 Connection settings come from the standard libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD
 and PGDATABASE (read once into `Settings.postgres`, and passed on to dbt, whose profiles.yml
-reads the same names); nothing secret lives in the project. The
-Great Expectations suites, the storage-version check and the atomic file swap are the DuckDB
-file's gates: on PostgreSQL dbt's tests and contracts are the gate, and dbt swaps each table in
-a transaction, so a reader sees either the old table or the new one.
+reads the same names); nothing secret lives in the project. The Great Expectations suites, the
+storage-version check and the atomic file swap are the DuckDB file's gates: on PostgreSQL
+dbt's tests and contracts are the gate.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,7 +35,7 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 
-from wwc.dbt_runner import build_args, run_dbt
+from wwc.dbt_runner import TARGET_DIR, build_args, run_dbt
 from wwc.errors import BuildError
 from wwc.lock import LockedError
 from wwc.publish import PUBLIC_SCHEMAS
@@ -42,6 +48,9 @@ Say = Callable[[str], None]
 TARGET = "postgres"
 # Key of the session-level advisory lock one build holds while it writes (`hashtext` of a name).
 LOCK_NAME = "wwc build"
+# dbt's var that puts every schema beside the published one (macros/generate_schema_name.sql).
+NEXT = "__wwc_next"
+SWAP_LOCK_TIMEOUT = "5min"
 
 # DuckDB types of schema raw -> PostgreSQL types.
 POSTGRES_TYPES = {
@@ -149,23 +158,24 @@ def load_raw(pg: psycopg2.extensions.connection, raw: ScratchRaw, say: Say) -> N
     pg.commit()
 
 
-def prepare_reader(pg: psycopg2.extensions.connection, role: str, say: Say) -> None:
-    """The read-only role: USAGE on marts and reports, SELECT on every table the build user
-    creates there from now on (default privileges), nothing on raw."""
+def prepare_schemas(pg: psycopg2.extensions.connection, role: str, say: Say) -> None:
+    """Fresh `<schema>__wwc_next` schemas for the build (any a failed build left are dropped),
+    and the read-only role: USAGE on the new marts and reports, SELECT on every table the build
+    user creates there (default privileges, which move with the schema), nothing on raw."""
     with pg.cursor() as cur:
+        for schema in _schemas_like(cur, NEXT):
+            cur.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
         cur.execute("select 1 from pg_roles where rolname = %s", (role,))
         if cur.fetchone() is None:
             cur.execute(sql.SQL("create role {} nologin").format(sql.Identifier(role)))
             say(f"Created role {role} (NOLOGIN: grant it to BI users' login roles)")
         for schema in PUBLIC_SCHEMAS:
-            cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
-            cur.execute(
-                sql.SQL("grant usage on schema {} to {}").format(
-                    sql.Identifier(schema), sql.Identifier(role)
-                )
-            )
+            ident = sql.Identifier(schema + NEXT)
+            reader = sql.Identifier(role)
+            cur.execute(sql.SQL("create schema {}").format(ident))
+            cur.execute(sql.SQL("grant usage on schema {} to {}").format(ident, reader))
             default = "alter default privileges in schema {} grant select on tables to {}"
-            cur.execute(sql.SQL(default).format(sql.Identifier(schema), sql.Identifier(role)))
+            cur.execute(sql.SQL(default).format(ident, reader))
         cur.execute(
             sql.SQL("revoke all on schema {} from {}").format(
                 sql.Identifier(RAW_SCHEMA), sql.Identifier(role)
@@ -177,6 +187,46 @@ def prepare_reader(pg: psycopg2.extensions.connection, role: str, say: Say) -> N
             )
         )
     pg.commit()
+
+
+def _schemas_like(cur, suffix: str) -> list[str]:
+    cur.execute(
+        "select nspname from pg_namespace where right(nspname, %s) = %s order by 1",
+        (len(suffix), suffix),
+    )
+    return [name for (name,) in cur.fetchall()]
+
+
+def built_schemas() -> list[str]:
+    """The schemas dbt's last postgres build wrote to, from its manifest."""
+    manifest = json.loads((TARGET_DIR / TARGET / "manifest.json").read_text(encoding="utf-8"))
+    return sorted(
+        {
+            node["schema"][: -len(NEXT)]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] in ("model", "seed", "snapshot")
+            and node["schema"].endswith(NEXT)
+        }
+    )
+
+
+def swap_in(pg: psycopg2.extensions.connection, schemas: list[str], say: Say) -> None:
+    """Replace every published schema by its new build in one transaction."""
+    with pg.cursor() as cur:
+        cur.execute(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+        for schema in schemas:
+            published, built, old = (
+                sql.Identifier(schema + extra) for extra in ("", NEXT, "__wwc_old")
+            )
+            cur.execute("select 1 from pg_namespace where nspname = %s", (schema,))
+            if cur.fetchone():
+                cur.execute(sql.SQL("alter schema {} rename to {}").format(published, old))
+                cur.execute(sql.SQL("alter schema {} rename to {}").format(built, published))
+                cur.execute(sql.SQL("drop schema {} cascade").format(old))
+            else:
+                cur.execute(sql.SQL("alter schema {} rename to {}").format(built, published))
+    pg.commit()
+    say(f"Published schemas {', '.join(schemas)} together, in one transaction")
 
 
 def grant_reader(pg: psycopg2.extensions.connection, role: str) -> None:
@@ -228,17 +278,21 @@ def build(settings: Settings, seeds: Seeds, say: Say = print) -> PostgresResult:
         with scratch_raw(settings, seeds) as raw:
             load_raw(pg, raw, say)
             with_landing = raw.landing_files > 0
-        prepare_reader(pg, role, say)
-        say("Running dbt build --target postgres (models, contracts, unit and data tests)")
+        prepare_schemas(pg, role, say)
+        say(
+            f"Running dbt build --target postgres into schemas <name>{NEXT} (models, "
+            "contracts, unit and data tests)"
+        )
         # raw is reloaded whole, so every model is rebuilt (the facts are incremental on DuckDB)
         args = [*build_args(seeds, with_landing, say), "--full-refresh"]
+        args += ["--vars", json.dumps({"wwc_schema_suffix": NEXT})]
         code = run_dbt(args, settings, target=TARGET)
         if code != 0:
             raise BuildError(
-                f"dbt build --target postgres failed (exit {code}); see the errors "
-                "above. Tables dbt had already swapped in stay; the others are "
-                "as they were."
+                f"dbt build --target postgres failed (exit {code}); see the errors above. "
+                "Nothing was published: the schemas readers see are unchanged."
             )
+        swap_in(pg, built_schemas(), say)
         grant_reader(pg, role)
         rows = count_rows(pg)
     except psycopg2.Error as exc:
