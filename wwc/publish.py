@@ -42,13 +42,12 @@ def compact(build_file: Path) -> tuple[int, int] | None:
     try:
         with duckdb.connect(str(build_file)) as con:
             con.execute("checkpoint")
-            total, free = con.execute(
-                "select total_blocks, free_blocks from pragma_database_size() "
+            name, total, free = con.execute(
+                "select database_name, total_blocks, free_blocks from pragma_database_size() "
                 "where database_name = current_database()"
             ).fetchone()
             if not total or free / total <= MAX_FREE_SHARE:
                 return None
-            name = con.execute("select current_database()").fetchone()[0]
             compacted.unlink(missing_ok=True)
             con.execute(
                 "attach ? as compacted (storage_version ?)",

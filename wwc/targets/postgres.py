@@ -35,7 +35,7 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 
-from wwc.dbt_runner import TARGET_DIR, build_args, run_dbt
+from wwc.dbt_runner import build_args, run_dbt
 from wwc.errors import BuildError
 from wwc.lock import LockedError
 from wwc.publish import PUBLIC_SCHEMAS
@@ -197,23 +197,12 @@ def _schemas_like(cur, suffix: str) -> list[str]:
     return [name for (name,) in cur.fetchall()]
 
 
-def built_schemas() -> list[str]:
-    """The schemas dbt's last postgres build wrote to, from its manifest."""
-    manifest = json.loads((TARGET_DIR / TARGET / "manifest.json").read_text(encoding="utf-8"))
-    return sorted(
-        {
-            node["schema"][: -len(NEXT)]
-            for node in manifest["nodes"].values()
-            if node["resource_type"] in ("model", "seed", "snapshot")
-            and node["schema"].endswith(NEXT)
-        }
-    )
-
-
-def swap_in(pg: psycopg2.extensions.connection, schemas: list[str], say: Say) -> None:
-    """Replace every published schema by its new build in one transaction."""
+def swap_in(pg: psycopg2.extensions.connection, say: Say) -> None:
+    """Replace every published schema by its new build (each `<schema>__wwc_next` that
+    `prepare_schemas` or dbt created) in one transaction."""
     with pg.cursor() as cur:
         cur.execute(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+        schemas = [name.removesuffix(NEXT) for name in _schemas_like(cur, NEXT)]
         for schema in schemas:
             published, built, old = (
                 sql.Identifier(schema + extra) for extra in ("", NEXT, "__wwc_old")
@@ -292,7 +281,7 @@ def build(settings: Settings, seeds: Seeds, say: Say = print) -> PostgresResult:
                 f"dbt build --target postgres failed (exit {code}); see the errors above. "
                 "Nothing was published: the schemas readers see are unchanged."
             )
-        swap_in(pg, built_schemas(), say)
+        swap_in(pg, say)
         grant_reader(pg, role)
         rows = count_rows(pg)
     except psycopg2.Error as exc:
