@@ -3,6 +3,7 @@ loading, restatements, lineage, files still being written, and fail-closed valid
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -180,6 +181,50 @@ def _bad_files() -> dict[str, tuple[bytes, str]]:
         "the first line is empty: the file must start with its header")  # fmt: skip
     add("forged\nReasons: none\n  - accepted.csv", _text(maybe), "status must be")
     add("n" * 240 + ".csv", _text(maybe), "status must be")
+
+    # Every other rule of the landing format, one file each, and files that are not CSV at all.
+    add("impossible_date.csv", changed(4, "submitted_date", "2020-02-30"),
+        "submitted_date must be a real date written YYYY-MM-DD")  # fmt: skip
+    add("us_date_format.csv", _text(landing_rows(submitted="04/01/2020")),
+        "submitted_date must be a real date written YYYY-MM-DD")  # fmt: skip
+    add("empty_city_id.csv", changed(8, "city_id", ""), "city_id is empty")
+    add("standard_not_a_year.csv", _text([[*r[:3], "v2018", *r[4:]] for r in good]),
+        "standard_version must be the year a standard took effect")  # fmt: skip
+    add("unknown_standard.csv", _text([[*r[:3], "2019", *r[4:]] for r in good]),
+        "standard_version is not a standard the warehouse knows")  # fmt: skip
+    add("unknown_level.csv", _text([[*r[:4], "diamond", *r[5:]] for r in good]),
+        "certification_level must be one of: none, silver, gold, platinum")  # fmt: skip
+    add("unknown_state.csv", changed(0, "state_code", "ZZ"),
+        "state_code must be a two-letter USPS code of a state, DC or PR")  # fmt: skip
+    add("unknown_form_of_government.csv", changed(0, "form_of_government", "monarchy"),
+        "form_of_government must be one of:")  # fmt: skip
+    add("population_year_two_digits.csv", changed(0, "population_year", "19"),
+        "population_year must be a year such as 2019")  # fmt: skip
+    add("negative_population.csv", changed(0, "population", "-45210"),
+        "population must be a whole number")  # fmt: skip
+    add("missing_criterion.csv", _text(good[:20] + good[21:]),
+        "the assessment must list every criterion of its standard exactly once")  # fmt: skip
+    two_names = [list(r) for r in good]
+    two_names[1][7:] = ["Test Hollowmere North", *good[0][8:]]
+    add("two_city_names.csv", _text(two_names),
+        "conflict: rows of the same city disagree on its attributes")  # fmt: skip
+    add("column_named_twice.csv", _text([[*r, r[6]] for r in good],
+        header=[*LANDING_COLUMNS, "status"]), "column(s) named twice: 'status'")  # fmt: skip
+    add("whitespace_only.csv", " \n\t\n\n   \n", "the file is empty")
+    add("utf16.csv", _text(good).encode("utf-16"),
+        "the file is not UTF-8 text: byte 0xff on line 1")  # fmt: skip
+    add("gzipped.csv", gzip.compress(_text(good).encode(), mtime=0),
+        "the file is not UTF-8 text: byte 0x8b on line 1")  # fmt: skip
+    unclosed = _text(good).replace("Test Hollowmere", '"Test Hollowmere', 1)
+    add("unclosed_quote.csv", unclosed,
+        "line 2 opens a quoted value that is not closed until line 46")  # fmt: skip
+    add("capitalised_header.csv", _text(good, header=[c.title() for c in LANDING_COLUMNS]),
+        "missing column(s): assessment_id")  # fmt: skip
+
+    # Passes every landing rule, fails dbt's invariant: 12 of 45 met earn no level.
+    add("declares_gold.csv", _text([[*r[:4], "gold", *r[5:]] for r in good]),
+        "passed the landing checks, but the warehouse cannot be built with it: dbt test "
+        "assert_certification_level_follows_share_met failed")  # fmt: skip
     return cases
 
 
@@ -188,10 +233,8 @@ def _shown(name: str) -> str:
     return name.replace("\n", "\\n")
 
 
-@pytest.fixture(scope="module")
-def bad_batch(built, tmp_path_factory):
-    """One refresh over every bad file at once."""
-    root = tmp_path_factory.mktemp("bad_batch")
+def _batch(built, root: Path, good: dict[str, list[list[str]]]) -> dict:
+    """One refresh over every bad file at once, with the `good` files beside them."""
     warehouse = root / "wwc.duckdb"
     shutil.copy2(built.path, warehouse)
     landing = root / "landing"
@@ -199,28 +242,73 @@ def bad_batch(built, tmp_path_factory):
     cases = _bad_files()
     for name, (data, _) in cases.items():
         (landing / name).write_bytes(data)
+    for name, rows in good.items():
+        write_landing(landing / name, rows)
     before = _sha256(warehouse)
     run = refresh(warehouse)
     return {"run": run, "cases": cases, "warehouse": warehouse, "before": before, "root": root}
 
 
+GOOD = {
+    "good new city.csv": landing_rows("A2020-941", "C9941", met=21),
+    "good known city.csv": landing_rows("A2020-942", "C0002", met=16, new_city=False),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_batch(built, tmp_path_factory) -> dict:
+    return _batch(built, tmp_path_factory.mktemp("bad_batch"), {})
+
+
+@pytest.fixture(scope="module")
+def bad_and_good_batch(built, tmp_path_factory) -> dict:
+    return _batch(built, tmp_path_factory.mktemp("bad_and_good_batch"), GOOD)
+
+
 def test_bad_batch_fails_and_leaves_published_file_byte_identical(bad_batch) -> None:
     run = bad_batch["run"]
     assert run.returncode == 1
-    assert f"{len(bad_batch['cases'])} quarantined" in run.stdout
-    assert "No new file passed; the published warehouse is unchanged." in run.stdout
+    assert f"0 file(s) loaded, {len(bad_batch['cases'])} quarantined" in run.stdout
     assert _sha256(bad_batch["warehouse"]) == bad_batch["before"]
     assert list((bad_batch["root"] / "landing").iterdir()) == []
     assert "wwc refresh: error: file(s) quarantined" in run.stderr
 
 
+def test_good_files_beside_every_bad_one_load_exactly_once(bad_and_good_batch) -> None:
+    run, warehouse = bad_and_good_batch["run"], bad_and_good_batch["warehouse"]
+    assert run.returncode == 1, run.stdout[-3000:]
+    assert f"2 file(s) loaded, {len(bad_and_good_batch['cases'])} quarantined" in run.stdout
+    assert _count(warehouse, "select count(*) from marts.fct_assessments") == 324 + 2
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loaded = con.execute(
+            "select assessment_id, count(*), count(*) filter (status = 'met') "
+            "from raw.criterion_results where assessment_id in ('A2020-941', 'A2020-942') "
+            "group by 1 order by 1"
+        ).fetchall()
+        log = con.execute(
+            "select file_name, count(*) from marts.fct_landing_files "
+            "where outcome = 'accepted' group by 1 order by 1"
+        ).fetchall()
+        criteria_met = con.execute(
+            "select criteria_met from marts.fct_assessments "
+            "where assessment_id in ('A2020-941', 'A2020-942') order by assessment_id"
+        ).fetchall()
+    assert loaded == [("A2020-941", 45, 21), ("A2020-942", 45, 16)]
+    assert criteria_met == [(21,), (16,)]
+    assert log == [(name, 1) for name in sorted(GOOD)]
+    assert list((bad_and_good_batch["root"] / "landing").iterdir()) == []
+
+
 @pytest.mark.parametrize("name", list(_bad_files()))
-def test_each_bad_file_is_quarantined_with_its_reason(bad_batch, name: str) -> None:
-    reasons = _reasons(bad_batch["root"] / "quarantine", name)
-    expected = bad_batch["cases"][name][1]
-    assert any(expected in reason for reason in reasons), reasons
-    assert f"  {_shown(name)}:\n" in bad_batch["run"].stderr
-    assert any(expected in line for line in bad_batch["run"].stderr.splitlines())
+def test_each_bad_file_is_quarantined_with_its_reason(
+    bad_batch, bad_and_good_batch, name: str
+) -> None:
+    for batch in (bad_batch, bad_and_good_batch):
+        reasons = _reasons(batch["root"] / "quarantine", name)
+        expected = batch["cases"][name][1]
+        assert any(expected in reason for reason in reasons), reasons
+        assert f"  {_shown(name)}:\n" in batch["run"].stderr
+        assert any(expected in line for line in batch["run"].stderr.splitlines())
 
 
 def test_quarantine_names_are_safe_and_reason_is_readable(bad_batch) -> None:

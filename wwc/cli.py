@@ -88,16 +88,22 @@ def _record_in_dagster(settings: Settings, result: BuildResult, command: str) ->
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    run = run_stages(Run(settings, Seeds.at(args.seeds), _say))
+    run = Run(settings, Seeds.at(args.seeds), _say)
+    failed: BuildError | None = None
+    try:
+        run_stages(run)
+    except BuildError as exc:  # said last, after the files the run quarantined on the way
+        failed = exc
     if run.result:
         _record_in_dagster(settings, run.result, "wwc refresh")
         _print_published(run.result)
     rejected = run.rejected
-    print(
-        f"\nRefresh: {len(run.accepted)} file(s) loaded, {len(rejected)} quarantined, "
-        f"{len(run.refused) - len(rejected)} duplicate(s) set aside, "
-        f"{len(run.waiting)} left for the next run."
-    )
+    if not (failed and failed.nobodys):  # a fault of no file leaves its files in landing
+        print(
+            f"\nRefresh: {len(run.accepted)} file(s) loaded, {len(rejected)} quarantined, "
+            f"{len(run.refused) - len(rejected)} duplicate(s) set aside, "
+            f"{len(run.waiting)} left for the next run."
+        )
     if rejected:
         where = settings.quarantine
         print(f"wwc refresh: error: file(s) quarantined in {where}:", file=sys.stderr)
@@ -105,8 +111,9 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {shown(record.original_name)}:", file=sys.stderr)
             for reason in record.reasons:
                 print(f"    - {reason}", file=sys.stderr)
-        return 1
-    return 0
+    if failed:
+        print(f"wwc refresh: error: {failed}", file=sys.stderr)
+    return 1 if rejected or failed else 0
 
 
 def _dagster(args: argparse.Namespace, settings: Settings) -> int:

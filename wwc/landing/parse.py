@@ -76,16 +76,24 @@ def _rows(reader, text: str, width: int) -> tuple[list[list[str]], list[int]]:
     number of fields is a reason."""
     rows, lines, reasons, bad = [], [], [], 0
     last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    end = reader.line_num  # the last line of the previous row: a row may span lines
     while (row := _next(reader)) is not None:
+        start, end = end + 1, reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != width:
             bad += 1
             if bad <= SHOWN_LINES:
-                line = reader.line_num
-                cut = line == last_line and not text.endswith("\n")
+                if start < end and any("\n" in cell or "\r" in cell for cell in row):
+                    # csv reads an unclosed quote on to the next quote or the end of the file
+                    reasons.append(
+                        f"line {start} opens a quoted value that is not closed until line "
+                        f"{end}; close the quote or remove it"
+                    )
+                    continue
+                cut = end == last_line and not text.endswith("\n")
                 note = " (the file looks truncated)" if cut else ""
-                reasons.append(f"line {line} has {len(row)} fields, expected {width}{note}")
+                reasons.append(f"line {end} has {len(row)} fields, expected {width}{note}")
             continue
         rows.append(row)
         lines.append(reader.line_num)
