@@ -159,9 +159,21 @@ def _assessments(warehouse: Path) -> int:
         return -1
 
 
-def test_daemon_and_code_server_load_a_dropped_file_and_quarantine_a_bad_one(
+def _quarantined(quarantine: Path, name: str, reason: str) -> bool:
+    for sidecar in quarantine.glob("*.json"):
+        record = json.loads(sidecar.read_text())
+        if record["original_name"] == name:
+            return any(reason in r for r in record["reasons"])
+    return False
+
+
+def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_right_one(
     dbt_manifest, built, tmp_path
 ) -> None:
+    """A new file loads; then, dropped together: a file the landing checks refuse, two that
+    raised tracebacks and blocked every later run before issue 13 (a field over csv's limit, a
+    240-character name), one that passes the checks and fails dbt's invariant (blamed alone),
+    and a good file queued behind them all, which loads."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
@@ -218,21 +230,39 @@ def test_daemon_and_code_server_load_a_dropped_file_and_quarantine_a_bad_one(
         write_landing(landing / "new.csv", landing_rows("A2020-970", "C9970"))
         _wait(lambda: _assessments(warehouse) == 325, 300, "the new assessment", processes)
 
+        quarantine = warehouse.parent / "quarantine"
         bad = landing_rows("A2020-971", "C9971")
         bad[0][6] = "maybe"
-        write_landing(landing / "bad.csv", bad)
-        quarantine = warehouse.parent / "quarantine"
+        huge = landing_rows("A2020-972", "C9972")
+        huge[0][7] = "x" * 200_000
+        gold = [row[:4] + ["gold"] + row[5:] for row in landing_rows("A2020-973", "C9973")]
+        long_name = "b" + "n" * 236 + ".csv"
+        expected = {
+            "bad.csv": "status must be 'met' or 'not met'",
+            "a huge field.csv": "line 2 cannot be read: a field is longer than 131,072",
+            long_name: "status must be 'met' or 'not met'",
+            "declares gold.csv": "dbt test assert_certification_level_follows_share_met failed",
+        }
+        for name, rows in [("bad.csv", bad), ("a huge field.csv", huge), (long_name, bad),
+                           ("declares gold.csv", gold)]:  # fmt: skip
+            write_landing(landing / name, rows)
+        write_landing(landing / "z queued last.csv", landing_rows("A2020-974", "C9974", met=7))
 
-        def quarantined() -> bool:
-            for sidecar in quarantine.glob("*.json"):
-                record = json.loads(sidecar.read_text())
-                if record["original_name"] == "bad.csv":
-                    return any("status must be 'met' or 'not met'" in r for r in record["reasons"])
-            return False
+        def settled() -> bool:
+            done = all(_quarantined(quarantine, n, r) for n, r in expected.items())
+            return done and _assessments(warehouse) == 326
 
-        _wait(quarantined, 300, "bad.csv in quarantine", processes)
-        assert _assessments(warehouse) == 325
-        assert not (landing / "new.csv").exists() and not (landing / "bad.csv").exists()
+        _wait(settled, 600, "four files in quarantine and the last one published", processes)
+        assert sorted(p.name for p in landing.iterdir()) == []
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            loaded = con.execute(
+                "select file_name, count(*) from marts.fct_landing_files "
+                "where outcome = 'accepted' group by 1 order by 1"
+            ).fetchall()
+            assert con.execute(
+                "select criteria_met from marts.fct_assessments where assessment_id = 'A2020-974'"
+            ).fetchall() == [(7,)]
+        assert loaded == [("new.csv", 1), ("z queued last.csv", 1)]
     finally:
         for proc in processes.values():
             if proc.poll() is None:
