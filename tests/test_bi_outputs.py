@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
+from xml.etree import ElementTree
 
 import duckdb
 import pytest
@@ -30,6 +31,7 @@ from wwc import parquet_export
 from wwc.parquet_export import export_parquet, read_manifest
 from wwc.picture_report import CHARTS, render, write_picture_report
 
+SVG = "{http://www.w3.org/2000/svg}"
 QUERIES = sorted((PROJECT_ROOT / "examples" / "queries").glob("*.sql"))
 
 
@@ -127,9 +129,9 @@ def test_picture_report_marks_only_the_findings_the_tests_support(built: Built) 
         ("achievement-by-population-band", "rpt_achievement_by_population_band"),
     ):
         figure = _figure(page, chart)
-        assert figure.count('class="differs"') == flagged[report], chart
+        assert len(_marks(figure, "rings")) == flagged[report], chart
         assert ("differs clearly from the other cities in any" in figure) == (not flagged[report])
-    mastery = page[page.index('<section id="mastery">') :]
+    mastery = _figure(page, "mastery-characteristics")
     assert ("No characteristic distinguishes masters" in mastery) == (masters_differ == 0)
     assert "certified gold or platinum</h2>" in mastery
 
@@ -144,8 +146,47 @@ def test_picture_report_draws_what_the_report_tables_hold(built: Built, tmp_path
             "where certification_cohort = (select max(certification_cohort) "
             "from reports.rpt_certification_levels_by_year)"
         )
+        con.execute(
+            "update reports.rpt_achievement_by_form_of_government "
+            "set differs_from_other_cities = true, p_value_adjusted = 0.01 "
+            "where (form_of_government, practice_area) = ('council-manager', 'Open Data')"
+        )
     page = write_picture_report(copy).read_text()
     assert ">999 certified<" in _figure(page, "certification-levels-by-year")
+    government = _figure(page, "achievement-by-form-of-government")
+    assert len(_marks(government, "rings")) == 1
+    assert "1 of 24 cells differ from the other cities (ringed): council-manager in Open Data" in (
+        government
+    )
+
+
+def test_picture_report_shows_masters_with_their_counts_and_the_caveat(built: Built) -> None:
+    """Each city trait is drawn for masters and the other cities with the count behind each
+    share (the report's share times its cities), and the caption says how little so few
+    masters can show."""
+    page = (built.path.parent / "wwc_report.html").read_text()
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        traits = con.execute(
+            "select characteristic, masters_value, masters_cities, others_value, others_cities "
+            "from reports.rpt_mastery_characteristics where not is_mastery_component "
+            "and statistic = 'share of cities' and p_value is not null"
+        ).fetchall()
+    mastery = _figure(page, "mastery-characteristics")
+    points = [dict(f.split(": ", 1) for f in m.split("; ")) for m in _marks(mastery, "points")]
+    drawn = {(p["trait"], p["group"]): p["cities"] for p in points}
+    assert len(traits) >= 5
+    assert drawn == {
+        key: f"{round(share * cities)} of {cities}"
+        for trait, m_share, m_cities, o_share, o_cities in traits
+        for key, share, cities in (
+            ((trait, "masters"), m_share, m_cities),
+            ((trait, "other cities"), o_share, o_cities),
+        )
+    }
+    masters = traits[0][2]
+    assert f"({masters} cities, against {traits[0][4]} others)" in mastery
+    assert f"a single city moves their share by {100 / masters:.0f}%" in mastery
+    assert "mastery is defined by them" in mastery
 
 
 def test_picture_report_shows_full_criterion_names_and_small_shares(
@@ -169,8 +210,18 @@ def test_picture_report_shows_full_criterion_names_and_small_shares(
     figure = _figure(write_picture_report(copy).read_text(), CHARTS[1])
     assert ">0.5%<" in figure
     assert "…" not in figure
-    labels = " ".join(re.findall(r'text-anchor="end"[^>]*>([^<]*)</text>', figure))
-    assert name in labels
+    texts = re.findall(r"<text\b[^>]*>(.*?)</text>", figure, re.S)
+    labels = " ".join(re.sub(r"<[^>]+>", " ", t).strip() for t in texts)
+    assert name in " ".join(labels.split())
+
+
+def _marks(figure: str, name: str) -> list[str]:
+    """The aria labels of the marks Vega drew for the layer named `name` (none: an empty
+    layer), read from the figure's SVG as XML."""
+    svg = ElementTree.fromstring(re.search(r"<svg\b.*</svg>", figure, re.S).group(0))
+    groups = [g for g in svg.iter(f"{SVG}g") if f"{name}_marks" in g.get("class", "").split()]
+    assert groups, name
+    return [path.get("aria-label", "") for g in groups for path in g.findall(f"{SVG}path")]
 
 
 def _plotted(figure: str, x: str, y: str, group: str) -> set[tuple[str, float, str]]:

@@ -35,8 +35,11 @@ try {
       chart: f.dataset.chart,
       empty: f.dataset.empty === 'true',
       svgs: f.querySelectorAll('svg').length,
-      marks: f.querySelectorAll('svg rect.bar, svg circle.point').length,
-      whiskers: f.querySelectorAll('svg g.whisker').length,
+      // Vega draws each mark as a path inside a group classed with the mark's name.
+      marks: f.querySelectorAll(
+        'svg g.role-mark[class*="bars"] > path, svg g.role-mark[class*="points"] > path',
+      ).length,
+      whiskers: f.querySelectorAll('svg g.role-mark[class*="whiskers"] > path').length,
       width: f.querySelector('svg')?.getBoundingClientRect().width ?? 0,
       height: f.querySelector('svg')?.getBoundingClientRect().height ?? 0,
     })));

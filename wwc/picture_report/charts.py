@@ -1,5 +1,6 @@
 """The bar charts (practice-area change, criterion prevalence, certification levels), each one
-<figure> drawn from its report's rows as they are; forest.py draws the two group charts."""
+<figure> drawn with Vega-Lite from its report's rows as they are; forest.py draws the two group
+charts, mastery.py the characteristics of masters."""
 
 from __future__ import annotations
 
@@ -13,23 +14,21 @@ from wwc.picture_report.svg import (
     NEXT,
     PALETTE,
     UP,
-    Scale,
     empty_figure,
-    escape,
     figure,
-    legend,
+    label_axis,
     numbers_table,
     pct,
     points,
-    svg_image,
-    text,
-    whisker,
+    render_svg,
+    share_axis,
 )
 from wwc.vocabulary import CERTIFIED_LEVELS
 
-# Charts on the page, in order: the id is each <figure>'s data-chart attribute.
-LABEL_CHARS = 29  # a criterion label's line, within its 230-pixel column
+LABEL_CHARS = 29  # a criterion label's line: the longest name (46 characters) takes two
+STAGES = ("earlier assessment", "next assessment")
 
+# Charts on the page, in order: the id is each <figure>'s data-chart attribute.
 CHARTS = (
     "practice-area-change",
     "criterion-prevalence",
@@ -39,65 +38,120 @@ CHARTS = (
 )
 
 
+def _interval(lo: float, hi: float) -> str:
+    return f"{pct(lo, 1)} to {pct(hi, 1)}"
+
+
+def _change_spec(rows: list[Row]) -> dict:
+    values = []
+    for r in rows:
+        # Coloured only when the paired city-level test tells the change from noise.
+        direction = r["change_direction"]
+        clear = direction in ("up", "down")
+        for stage, prefix in zip(STAGES, ("from", "to"), strict=True):
+            share, lo, hi = (
+                r[f"{prefix}_share_met{end}"] for end in ("", "_lower_95", "_upper_95")
+            )
+            values.append(
+                {
+                    "pair": f"assessment {r['from_assessment_number']} vs "
+                    f"{r['to_assessment_number']}: {r['cities']} cities",
+                    "order": r["from_assessment_number"],
+                    "area": r["practice_area"],
+                    "stage": stage,
+                    "share": share,
+                    "lo": lo,
+                    "hi": hi,
+                    "shown": pct(share, 1),
+                    "interval": _interval(lo, hi),
+                    "change": points(r["change_in_share_met"]) + ("" if clear else " ?"),
+                    "direction": direction,
+                }
+            )
+    areas = sorted({r["practice_area"] for r in rows})
+    y = label_axis("area", 190) | {"sort": areas}
+    offset = {"field": "stage", "type": "nominal", "sort": list(STAGES)}
+    return {
+        "data": {"values": values},
+        "facet": {
+            "row": {
+                "field": "pair",
+                "type": "nominal",
+                "title": None,
+                "sort": {"field": "order"},
+                "header": {"labelAngle": 0, "labelAlign": "left", "labelOrient": "top"},
+            }
+        },
+        "spec": {
+            "width": 540,
+            "height": 30 * len(areas),
+            "layer": [
+                {
+                    "name": "bars",
+                    "mark": {"type": "bar", "height": 11},
+                    "encoding": {
+                        "y": y,
+                        "yOffset": offset,
+                        "x": share_axis("share of criteria met"),
+                        "color": {
+                            "field": "stage",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": {"domain": list(STAGES), "range": [FIRST, NEXT]},
+                        },
+                        "tooltip": [
+                            {"field": "area", "title": "practice area"},
+                            {"field": "stage"},
+                            {"field": "shown", "title": "share met"},
+                            {"field": "interval", "title": "95% interval"},
+                        ],
+                    },
+                },
+                {
+                    # Drawn as thin bars: a bar of set height sits at the middle of its band.
+                    "name": "whiskers",
+                    "mark": {"type": "bar", "height": 1.5, "color": "#1f2328"},
+                    "encoding": {
+                        "y": y,
+                        "yOffset": offset,
+                        "x": {"field": "lo", "type": "quantitative"},
+                        "x2": {"field": "hi"},
+                    },
+                },
+                {
+                    "name": "changes",
+                    "transform": [{"filter": f"datum.stage === '{STAGES[1]}'"}],
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "baseline": "middle",
+                        "x": 552,
+                        "fontWeight": 600,
+                    },
+                    "encoding": {
+                        "y": y,
+                        "text": {"field": "change"},
+                        "color": {
+                            "condition": [
+                                {"test": "datum.direction === 'up'", "value": UP},
+                                {"test": "datum.direction === 'down'", "value": DOWN},
+                            ],
+                            "value": "#57606a",
+                        },
+                    },
+                },
+            ],
+        },
+    }
+
+
 def chart_practice_area_change(rows: list[Row]) -> str:
     """The article's chart: per practice area, the same cities at their nth and next assessment."""
     chart, source = CHARTS[0], "reports.rpt_practice_area_change_between_assessments"
     title = "Cities with more than one assessment: share of criteria met, first vs next"
     if not rows:
         return empty_figure(chart, title, source)
-    label_w, plot_w, right_w, bar_h = 200, 560, 110, 11
-    pairs = sorted({r["from_assessment_number"] for r in rows})
-    group_h = 2 * bar_h + 14
-    height = 40 + len(pairs) * 26 + len(rows) * group_h + 30
-    x = Scale(label_w, plot_w)
-    parts = legend(
-        [("earlier assessment", FIRST, False), ("next assessment", NEXT, False)], label_w, 16
-    )
-    y = 34.0
-    plot_top = y
-    for pair in pairs:
-        subset = [r for r in rows if r["from_assessment_number"] == pair]
-        cities = subset[0]["cities"]
-        y += 18
-        parts.append(
-            text(
-                label_w,
-                y,
-                f"assessment {pair} vs {pair + 1}: {cities} cities",
-                font_weight="600",
-                fill="#57606a",
-            )
-        )
-        y += 8
-        for r in subset:
-            parts.append(text(label_w - 8, y + bar_h + 4, r["practice_area"], "end"))
-            for i, (stage, colour) in enumerate((("from", FIRST), ("to", NEXT))):
-                share, lo, hi = (
-                    r[f"{stage}_share_met{end}"] for end in ("", "_lower_95", "_upper_95")
-                )
-                top = y + i * (bar_h + 1)
-                parts.append(
-                    f'<rect class="bar" x="{x(0):.1f}" y="{top:.1f}" '
-                    f'width="{x(share) - x(0):.1f}" height="{bar_h}" fill="{colour}">'
-                    f"<title>{escape(r['practice_area'])}: {pct(share, 1)} "
-                    f"(95% interval {pct(lo, 1)} to {pct(hi, 1)})</title></rect>"
-                )
-                parts.append(whisker(x(lo), x(hi), top + bar_h / 2))
-            # Coloured only when the paired city-level test tells the change from noise.
-            direction = r["change_direction"]
-            parts.append(
-                text(
-                    label_w + plot_w + 10,
-                    y + bar_h + 4,
-                    points(r["change_in_share_met"])
-                    + ("" if direction in ("up", "down") else " ?"),
-                    fill=UP if direction == "up" else DOWN if direction == "down" else "#57606a",
-                    font_weight="600" if direction in ("up", "down") else "400",
-                )
-            )
-            y += group_h
-    parts = x.axis(plot_top, y) + parts
-    svg = svg_image(label_w + plot_w + right_w, height, title, parts)
+    svg = render_svg(_change_spec(rows))
     first = [r for r in rows if r["from_assessment_number"] == 1]
     up = sum(1 for r in first if r["change_direction"] == "up")
     down = sum(1 for r in first if r["change_direction"] == "down")
@@ -138,29 +192,63 @@ def chart_practice_area_change(rows: list[Row]) -> str:
     return figure(chart, title, source, svg, caption, table)
 
 
-def _prevalence_panel(rows: list[Row], x0: float, y0: float, heading: str) -> list[str]:
-    # Room for a criterion's full name on two lines (the longest is 46 characters).
-    label_w, plot_w, bar_h, step = 230, 200, 12, 32
-    x = Scale(x0 + label_w, plot_w)
-    parts = [text(x0, y0, heading, font_weight="600")]
-    top = y0 + 10
-    parts += x.axis(top, top + len(rows) * step + 4, step=0.25)
-    for i, r in enumerate(rows):
-        y = top + 4 + i * step
-        lines = textwrap.wrap(f"{r['criterion_code']} {r['criterion_name']}", LABEL_CHARS)
-        first = y + bar_h - 2 - 7 * (len(lines) - 1)
-        for n, line in enumerate(lines):
-            parts.append(text(x0 + label_w - 8, first + 14 * n, line, "end"))
-        colour = PALETTE[0] if r["wording_source"] == "published" else "#7FA7C9"
-        parts.append(
-            f'<rect class="bar" x="{x(0):.1f}" y="{y:.1f}" width="{x(r["share_met"]) - x(0):.1f}" '
-            f'height="{bar_h}" fill="{colour}"><title>{escape(r["criterion_id"])} '
-            f"{escape(r['criterion_name'])}: met in {r['criteria_met']} of {r['assessments']} "
-            f"assessments ({pct(r['share_met'], 1)})</title></rect>"
-        )
-        parts.append(whisker(x(r["share_met_lower_95"]), x(r["share_met_upper_95"]), y + 6))
-        parts.append(text(x(1) + 6, y + bar_h - 2, pct(r["share_met"]), fill="#57606a"))
-    return parts
+def _prevalence_panel(rows: list[Row], heading: str, panel: str) -> dict:
+    # A criterion's full name, wrapped onto lines that the axis draws one under the other.
+    values = [
+        {
+            "label": "\n".join(
+                textwrap.wrap(f"{r['criterion_code']} {r['criterion_name']}", LABEL_CHARS)
+            ),
+            "criterion": f"{r['criterion_id']} {r['criterion_name']}",
+            "share": r["share_met"],
+            "lo": r["share_met_lower_95"],
+            "hi": r["share_met_upper_95"],
+            "shown": pct(r["share_met"]),
+            "met": f"{r['criteria_met']} of {r['assessments']} assessments "
+            f"({pct(r['share_met'], 1)})",
+            "wording": f"{r['wording_source']} wording",
+        }
+        for r in rows
+    ]
+    y = label_axis("label", 210, grid=False) | {"sort": [v["label"] for v in values]}
+    return {
+        "title": {"text": heading, "anchor": "start", "fontSize": 12},
+        "width": 200,
+        "height": 32 * len(values),
+        "data": {"values": values},
+        "encoding": {"y": y},
+        "layer": [
+            {
+                "name": f"bars_{panel}",  # names are unique across panels
+                "mark": {"type": "bar", "height": 12},
+                "encoding": {
+                    "x": share_axis("share of assessments"),
+                    "color": {
+                        "field": "wording",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {
+                            "domain": ["published wording", "illustrative wording"],
+                            "range": [PALETTE[0], "#7FA7C9"],
+                        },
+                    },
+                    "tooltip": [{"field": "criterion"}, {"field": "met", "title": "met in"}],
+                },
+            },
+            {
+                "name": f"whiskers_{panel}",
+                "mark": {"type": "bar", "height": 1.5, "color": "#1f2328"},
+                "encoding": {"x": {"field": "lo", "type": "quantitative"}, "x2": {"field": "hi"}},
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "color": "#57606a"},
+                "encoding": {
+                    "x": {"field": "hi", "type": "quantitative"},
+                    "text": {"field": "shown"},
+                },
+            },
+        ],
+    }
 
 
 def chart_criterion_prevalence(rows: list[Row], shown: int = 10) -> str:
@@ -170,16 +258,15 @@ def chart_criterion_prevalence(rows: list[Row], shown: int = 10) -> str:
         return empty_figure(chart, title, source)
     most = sorted(rows, key=lambda r: (r["rank_most_met"], r["criterion_id"]))[:shown]
     least = sorted(rows, key=lambda r: (r["rank_least_met"], r["criterion_id"]))[:shown]
-    panel_w = 500
-    height = 60 + shown * 32 + 40
-    parts = _prevalence_panel(most, 0, 16, f"{len(most)} most met")
-    parts += _prevalence_panel(least, panel_w, 16, f"{len(least)} least met")
-    parts += legend(
-        [("published wording", PALETTE[0], False), ("illustrative wording", "#7FA7C9", False)],
-        0,
-        height - 8,
-    )
-    svg = svg_image(2 * panel_w, height, title, parts)
+    spec = {
+        "hconcat": [
+            _prevalence_panel(most, f"{len(most)} most met", "most"),
+            _prevalence_panel(least, f"{len(least)} least met", "least"),
+        ],
+        "spacing": 30,
+        "resolve": {"scale": {"y": "independent"}},
+    }
+    svg = render_svg(spec)
     r0 = rows[0]
     years = (
         str(r0["period_start_year"])
@@ -212,54 +299,75 @@ def chart_certification_levels(rows: list[Row]) -> str:
     title = "Certified cities by certification year"
     if not rows:
         return empty_figure(chart, title, source)
-    left, bar_w, step, plot_h = 50, 90, 170, 260
-    peak = max(max(r["total_certified"] for r in rows), 1)
-    unit = 10 ** max(0, len(str(peak)) - 1)
-    top = unit * (peak // unit + 1)
-    width = left + step * len(rows) + 20
-    height = plot_h + 90
-    base = 30 + plot_h
-
-    def y_of(n: float) -> float:
-        return base - plot_h * n / top
-
-    parts = legend([(lv, LEVEL_COLOURS[lv], False) for lv in CERTIFIED_LEVELS], left, 14)
-    ticks = 5
-    for i in range(ticks + 1):
-        n = top * i / ticks
-        parts.append(
-            f'<line x1="{left}" y1="{y_of(n):.1f}" x2="{width - 10}" y2="{y_of(n):.1f}" '
-            'stroke="#d8dee4"/>'
+    segments, totals, stacked = [], [], {}
+    for r in rows:
+        # Below each bar: the year, the assessments and the movements, one line each.
+        year = "\n".join(
+            [
+                str(r["certification_cohort"]),
+                f"{r['assessment_year']} assessments",
+                f"{r['newly_certified']} new, {r['moved_up']} up",
+            ]
         )
-        parts.append(text(left - 6, y_of(n) + 4, f"{n:g}", "end", fill="#57606a"))
-    for i, r in enumerate(rows):
-        bx = left + 40 + i * step
-        centre = bx + bar_w / 2
-        stacked = 0
+        base = 0
         for level in CERTIFIED_LEVELS:
             n = r[level]
-            if n:
-                parts.append(
-                    f'<rect class="bar" x="{bx}" y="{y_of(stacked + n):.1f}" width="{bar_w}" '
-                    f'height="{y_of(stacked) - y_of(stacked + n):.1f}" '
-                    f'fill="{LEVEL_COLOURS[level]}"><title>{r["certification_cohort"]}: {n} '
-                    f"{level}</title></rect>"
-                )
-                if y_of(stacked) - y_of(stacked + n) >= 14:
-                    mid = y_of(stacked + n / 2) + 4
-                    parts.append(
-                        text(centre, mid, str(n), "middle", fill="#fff", font_weight="600")
-                    )
-            stacked += n
-        # Above the bar its total; below it the year, the assessments and the movements.
-        labels = [
-            (y_of(stacked) - 6, f"{r['total_certified']} certified", {"font_weight": "600"}),
-            (base + 18, str(r["certification_cohort"]), {"font_weight": "600"}),
-            (base + 34, f"{r['assessment_year']} assessments", {"fill": "#57606a"}),
-            (base + 50, f"{r['newly_certified']} new, {r['moved_up']} up", {"fill": "#57606a"}),
-        ]
-        parts += [text(centre, y, label, "middle", **style) for y, label, style in labels]
-    svg = svg_image(width, height, title, parts)
+            segments.append({"year": year, "level": level, "n": n, "base": base, "top": base + n})
+            base += n
+        stacked[year] = base
+        totals.append({"year": year, "n": base, "label": f"{r['total_certified']} certified"})
+    peak = max(stacked.values(), default=0) or 1
+    x = label_axis("year", 0, labelAngle=0, grid=False) | {"sort": list(stacked)}
+    count = {
+        "type": "quantitative",
+        "title": "certified cities",
+        "scale": {"domain": [0, peak * 1.1]},
+    }
+    spec = {
+        "width": {"step": 160},
+        "height": 260,
+        "encoding": {"x": x},
+        "layer": [
+            {
+                "name": "bars",
+                "data": {"values": [s for s in segments if s["n"]]},
+                "mark": {"type": "bar", "width": 90},
+                "encoding": {
+                    "y": {"field": "base", **count},
+                    "y2": {"field": "top"},
+                    "color": {
+                        "field": "level",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {
+                            "domain": list(CERTIFIED_LEVELS),
+                            "range": [LEVEL_COLOURS[lv] for lv in CERTIFIED_LEVELS],
+                        },
+                    },
+                    "tooltip": [{"field": "level"}, {"field": "n", "title": "cities"}],
+                },
+            },
+            {
+                # The count inside a segment tall enough to hold it.
+                "data": {"values": [s for s in segments if s["n"] >= peak / 14]},
+                "mark": {"type": "text", "color": "#fff", "fontWeight": 600, "baseline": "middle"},
+                "encoding": {
+                    "y": {"field": "mid", "type": "quantitative"},
+                    "text": {"field": "n"},
+                },
+                "transform": [{"calculate": "(datum.base + datum.top) / 2", "as": "mid"}],
+            },
+            {
+                "data": {"values": totals},
+                "mark": {"type": "text", "dy": -8, "fontWeight": 600},
+                "encoding": {
+                    "y": {"field": "n", "type": "quantitative"},
+                    "text": {"field": "label"},
+                },
+            },
+        ],
+    }
+    svg = render_svg(spec)
     caption = (
         "Cities holding each level in each certification year (the announcement year, "
         "assessment year + 1, as WWC counts it); a city keeps the level of its latest "

@@ -72,7 +72,7 @@ def read_reports(published: Path) -> dict[str, list[Row]]:
                 con,
                 "select * from reports.rpt_mastery_characteristics "
                 "where not is_mastery_component and p_value is not null "
-                "order by p_value_adjusted, rank_among_city_traits limit 8",
+                "order by characteristic_group, characteristic, statistic",
             ),
         }
     finally:

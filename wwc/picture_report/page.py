@@ -1,4 +1,4 @@
-"""The page: the charts and the mastery table in one self-contained HTML file, written atomically
+"""The page: every chart in one self-contained HTML file, written atomically
 beside the published warehouse."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from wwc.picture_report.charts import (
 )
 from wwc.picture_report.data import Row, read_reports
 from wwc.picture_report.forest import chart_achievement_by_group
+from wwc.picture_report.mastery import chart_mastery
 from wwc.picture_report.svg import FONT, escape
 from wwc.picture_report.trends import chart_trend_by_cohort, chart_trend_by_year
 
@@ -41,59 +42,6 @@ def report_path(published: Path) -> Path:
     return published.with_name(f"{published.stem}_report.html")
 
 
-def mastery_table(rows: list[Row]) -> str:
-    if not rows:
-        return ""
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{escape(cell)}</td>"
-            for cell in (
-                r["characteristic"],
-                r["statistic"],
-                _fmt(r["masters_value"]),
-                _fmt(r["others_value"]),
-                _fmt(r["effect_size"], 2),
-                _fmt(r["p_value_adjusted"], 3),
-                r["effect_magnitude"],
-            )
-        )
-        + "</tr>"
-        for r in rows
-    )
-    first = rows[0]
-    differing = [r for r in rows if r["differs_from_others"]]
-    verdict = (
-        "Characteristics that differ between masters and the other cities: "
-        + ", ".join(escape(r["characteristic"]) for r in differing)
-        + "."
-        if differing
-        else f"<strong>No characteristic distinguishes masters from the other cities at this "
-        f"sample size</strong>: with {first['masters_cities']} masters, none of the differences "
-        "below is larger than chance would produce."
-    )
-    return (
-        '<section id="mastery"><h2>What distinguishes cities certified gold or platinum</h2>'
-        f'<p class="note">Masters: cities whose latest assessment under the current standard was '
-        f"certified gold or platinum ({first['masters_cities']} cities, against "
-        f"{first['others_cities']} others). Each characteristic is tested with Fisher's exact "
-        "test (numeric ones: above or below the median of all cities), Holm-adjusted across the "
-        f"characteristics; an effect size is labelled only when its test is significant. "
-        f"{verdict} Source: "
-        "<code>reports.rpt_mastery_characteristics</code>.</p><table><tr><th>characteristic"
-        "</th><th>statistic</th><th>masters</th><th>others</th><th>effect size</th>"
-        f"<th>adjusted p</th><th>finding</th></tr>{body}</table></section>"
-    )
-
-
-def _fmt(value: object, digits: int = 3) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
-
-
 def render(data: dict[str, list[Row]], published: Path, when: datetime | None = None) -> str:
     when = when or datetime.now(UTC)
     figures = [
@@ -118,6 +66,7 @@ def render(data: dict[str, list[Row]], published: Path, when: datetime | None = 
         chart_certification_levels(data["levels"]),
         chart_trend_by_year(data.get("trend_year", [])),
         chart_trend_by_cohort(data.get("trend_cohort", [])),
+        chart_mastery(data["mastery"]),
     ]
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -130,7 +79,6 @@ def render(data: dict[str, list[Row]], published: Path, when: datetime | None = 
         f"<code>python3 -m uv run --frozen duckdb -readonly {escape(published)}</code>.</p>"
         + provenance(data.get("built_from", []))
         + "".join(figures)
-        + mastery_table(data["mastery"])
         + "</main></body></html>\n"
     )
 

@@ -1,10 +1,14 @@
-"""The building blocks of the charts: their colours, hand-written inline SVG (text, a share scale,
-whiskers, legends) and the HTML figure around each chart, with its table of numbers."""
+"""The building blocks of the charts: their colours and number formats, Vega-Lite specs drawn to
+inline SVG, and the HTML figure around each chart, with its table of numbers."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+import vl_convert
 
 from wwc.vocabulary import GOLD, PLATINUM, SILVER
 
@@ -39,66 +43,65 @@ def points(change: float) -> str:
     return f"{change * 100:+.1f} pts"
 
 
-def text(x: float, y: float, content: str, anchor: str = "start", **attrs: object) -> str:
-    extra = "".join(f' {k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items())
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="12"{extra}>'
-        f"{escape(content)}</text>"
-    )
+def render_svg(spec: dict[str, Any]) -> str:
+    """A Vega-Lite spec as inline SVG, drawn in this process by vl-convert (its Vega engine is
+    bundled in the wheel: nothing is fetched): the page's font, no background, and no namespace
+    URL but SVG's own (vl-convert declares xlink, which the marks never use). Marks a chart
+    names ("bars", "points", "whiskers", "rings", or "bars_<panel>" where panels side by side
+    need names of their own) carry that name in their SVG class, which the browser test
+    counts."""
+    config = {
+        "font": FONT,
+        "background": None,
+        "view": {"stroke": None},
+        "axis": {
+            "labelFontSize": 11,
+            "titleFontSize": 11,
+            "grid": True,
+            "gridColor": "#eaeef2",
+            "labelLimit": 0,  # never cut a label off with an ellipsis
+        },
+        "header": {"labelFontSize": 12, "labelFontWeight": 600, "labelColor": "#57606a"},
+        "legend": {
+            "labelFontSize": 11,
+            "titleFontSize": 11,
+            "labelLimit": 0,
+            "orient": "top",
+            "columnPadding": 40,  # the browser's font may be wider than the one measured here
+        },
+        "range": {"category": list(PALETTE) + ["#6E7781"]},
+    }
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "config": config,
+        "padding": {"left": 5, "top": 5, "right": 40, "bottom": 5},
+        **spec,
+    }
+    svg = vl_convert.vegalite_to_svg(spec)
+    return re.sub(r'\s+xmlns:xlink="[^"]*"', "", svg, count=1)
 
 
-def svg_image(width: float, height: float, title: str, body: Iterable[str]) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(title)}">'
-        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
-    )
+def label_axis(field: str, width: int, **axis: Any) -> dict[str, Any]:
+    """A band axis of text labels given `width` pixels at least: vl-convert measures text with
+    its own fonts, which can be narrower than the browser's, so the room is set, not measured.
+    A label's "\n" starts a new line."""
+    return {
+        "field": field,
+        "type": "nominal",
+        "title": None,
+        "axis": {"minExtent": width, "labelExpr": "split(datum.label, '\\n')", **axis},
+    }
 
 
-class Scale:
-    """Shares in [0, 1] onto x pixels."""
-
-    def __init__(self, left: float, width: float, top: float = 1.0) -> None:
-        self.left, self.width, self.top = left, width, top
-
-    def __call__(self, share: float) -> float:
-        return self.left + self.width * max(0.0, min(share, self.top)) / self.top
-
-    def axis(self, y_top: float, y_bottom: float, step: float = 0.2) -> list[str]:
-        parts = []
-        ticks = round(self.top / step)
-        for i in range(ticks + 1):
-            share = i * step
-            x = self(share)
-            parts.append(
-                f'<line x1="{x:.1f}" y1="{y_top:.1f}" x2="{x:.1f}" y2="{y_bottom:.1f}" '
-                'stroke="#d8dee4" stroke-width="1"/>'
-            )
-            parts.append(text(x, y_bottom + 14, pct(share), "middle", fill="#57606a"))
-        return parts
-
-
-def whisker(x_lo: float, x_hi: float, y: float, colour: str = "#1f2328") -> str:
-    return (
-        f'<g class="whisker" stroke="{colour}" stroke-width="1.3">'
-        f'<line x1="{x_lo:.1f}" y1="{y:.1f}" x2="{x_hi:.1f}" y2="{y:.1f}"/>'
-        f'<line x1="{x_lo:.1f}" y1="{y - 4:.1f}" x2="{x_lo:.1f}" y2="{y + 4:.1f}"/>'
-        f'<line x1="{x_hi:.1f}" y1="{y - 4:.1f}" x2="{x_hi:.1f}" y2="{y + 4:.1f}"/></g>'
-    )
-
-
-def legend(items: Sequence[tuple[str, str, bool]], x: float, y: float) -> list[str]:
-    """A row of swatches: (label, colour, hollow)."""
-    parts, cursor = [], x
-    for label, colour, hollow in items:
-        fill = "#fff" if hollow else colour
-        parts.append(
-            f'<rect x="{cursor:.1f}" y="{y - 9:.1f}" width="11" height="11" rx="2" '
-            f'fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
-        )
-        parts.append(text(cursor + 16, y, label))
-        cursor += 26 + 6.6 * len(label)
-    return parts
+def share_axis(title: str | None, field: str = "share", top: float = 1.0) -> dict[str, Any]:
+    """A share encoding from 0 to `top`, labelled in percent."""
+    return {
+        "field": field,
+        "type": "quantitative",
+        "title": title,
+        "scale": {"domain": [0, top]},
+        "axis": {"format": "%", "tickCount": 5},
+    }
 
 
 def numbers_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

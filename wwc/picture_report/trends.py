@@ -1,16 +1,12 @@
-"""Trend by assessment year and by entry cohort, drawn with Vega-Lite: vl-convert renders each
-spec to SVG in this process (its Vega engine is bundled in the wheel), so the page stays one
-offline file with no script. The figures are the achievement marts' pooled shares as they are."""
+"""Trend by assessment year and by entry cohort: the achievement marts' pooled shares as they
+are, one line per practice area or entry cohort."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import vl_convert
-
 from wwc.picture_report.data import Row
-from wwc.picture_report.svg import FONT, PALETTE, empty_figure, figure, numbers_table, pct
+from wwc.picture_report.svg import empty_figure, figure, numbers_table, pct, render_svg
 
 TRENDS = ("trend-by-year", "trend-by-cohort")
 NOT_TESTED = (
@@ -18,22 +14,6 @@ NOT_TESTED = (
     "are not tested against chance here, so read them as description. For the same cities "
     "from one assessment to the next, with intervals and tests, see the first chart."
 )
-
-
-def render_svg(spec: dict[str, Any]) -> str:
-    """A Vega-Lite spec as inline SVG: the page's font, no background, and no namespace URL but
-    SVG's own (vl-convert declares xlink, which the marks never use)."""
-    config = {
-        "font": FONT,
-        "background": None,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 11, "titleFontSize": 11, "grid": True, "gridColor": "#eaeef2"},
-        "legend": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 220},
-        "range": {"category": list(PALETTE) + ["#6E7781"]},
-    }
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "config": config, **spec}
-    svg = vl_convert.vegalite_to_svg(spec)
-    return re.sub(r'\s+xmlns:xlink="[^"]*"', "", svg, count=1)
 
 
 def _share_axis(title: str) -> dict[str, Any]:
