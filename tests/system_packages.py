@@ -43,7 +43,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if reporter:
         reporter.write_line(f"Installing with apt-get for the tests: {', '.join(packages)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
+    # Wait for another apt-get (a second test run, the machine's own updates) rather than fail.
+    apt = ["apt-get", "-o", f"DPkg::Lock::Timeout={TIMEOUT_SECONDS // 2}", "-qq"]
+    for command in ([*apt, "update"], [*apt, "install", "-y", *packages]):
         done = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
         )
