@@ -16,8 +16,8 @@
     var('wwc_min_cities_to_compare') cities is is_small_group: never tested, never flagged. -#}
 {% macro achievement_by_city_group(group_column, group_name, order_column=none, order_name=none) -%}
 with results as (
-    select assessment_id, city_id, practice_area, standard_version, is_met
-    from {{ ref('fct_criterion_results') }}
+    select assessment_id, city_id, practice_area, standard_version, criterion_results, criteria_met
+    from {{ ref('fct_practice_area_results') }}
     where is_current_standard
 ),
 
@@ -32,9 +32,10 @@ by_city as (
         {{ order_column if order_column else 'cast(null as integer)' }} as group_order,
         results.practice_area,
         results.standard_version,
-        count(distinct results.assessment_id) as assessments,
-        count(*) as criterion_results,
-        sum(case when results.is_met then 1 else 0 end) as criteria_met
+        -- One row per assessment and practice area: counting rows counts assessments.
+        count(*) as assessments,
+        sum(results.criterion_results) as criterion_results,
+        sum(results.criteria_met) as criteria_met
     from results
     inner join cities
         on results.city_id = cities.city_id
@@ -46,82 +47,74 @@ by_city as (
 by_area as (
     select
         practice_area,
+        count(*) as cities,
         sum(criterion_results) as criterion_results,
-        sum(criteria_met) as criteria_met
+        sum(criteria_met) as criteria_met,
+        {{ city_square_sums('criteria_met', 'criterion_results') }}
     from by_city
     group by practice_area
 ),
 
 by_group as (
     select
-        by_city.group_value,
-        max(by_city.group_order) as group_order,
-        by_city.practice_area,
-        by_city.standard_version,
+        group_value,
+        max(group_order) as group_order,
+        practice_area,
+        standard_version,
         count(*) as cities,
-        sum(by_city.assessments) as assessments,
-        sum(by_city.criterion_results) as criterion_results,
-        sum(by_city.criteria_met) as criteria_met,
-        cast(sum(by_city.criteria_met) as {{ type_double() }}) / sum(by_city.criterion_results) as share_met,
-        cast(max(by_area.criteria_met) - sum(by_city.criteria_met) as {{ type_double() }})
-            / nullif(max(by_area.criterion_results) - sum(by_city.criterion_results), 0) as share_met_other_cities,
-        cast(max(by_area.criteria_met) as {{ type_double() }}) / max(by_area.criterion_results) as share_met_all_groups,
-        max(by_area.criterion_results) - sum(by_city.criterion_results) as other_criterion_results
+        sum(assessments) as assessments,
+        sum(criterion_results) as criterion_results,
+        sum(criteria_met) as criteria_met,
+        cast(sum(criteria_met) as {{ type_double() }}) / sum(criterion_results) as share_met,
+        {{ city_square_sums('criteria_met', 'criterion_results') }}
     from by_city
+    group by group_value, practice_area, standard_version
+),
+
+with_others as (
+    -- The other cities of the same practice area: the area's sums less the group's.
+    select
+        by_group.*,
+        cast(by_area.criteria_met as {{ type_double() }}) / by_area.criterion_results as share_met_all_groups,
+        cast(by_area.criteria_met - by_group.criteria_met as {{ type_double() }})
+            / nullif(by_area.criterion_results - by_group.criterion_results, 0) as share_met_other_cities,
+        by_area.criterion_results - by_group.criterion_results as other_criterion_results,
+        by_area.cities - by_group.cities as other_cities,
+        by_area.met_squared - by_group.met_squared as other_met_squared,
+        by_area.met_times_results - by_group.met_times_results as other_met_times_results,
+        by_area.results_squared - by_group.results_squared as other_results_squared
+    from by_group
     inner join by_area
-        on by_city.practice_area = by_area.practice_area
-    group by by_city.group_value, by_city.practice_area, by_city.standard_version
+        on by_group.practice_area = by_area.practice_area
 ),
 
-group_variance as (
-    -- The group's own cities, around the group's share.
+measured as (
     select
-        by_group.group_value,
-        by_group.practice_area,
-        {{ cluster_robust_variance(city_residual(
-            'by_city.criteria_met', 'by_city.criterion_results',
-            'by_group.share_met', 'by_group.criterion_results')) }} as variance
-    from by_group
-    inner join by_city
-        on by_group.practice_area = by_city.practice_area
-        and by_group.group_value = by_city.group_value
-    group by by_group.group_value, by_group.practice_area
-),
-
-other_variance as (
-    -- Every other city, around the other cities' share.
-    select
-        by_group.group_value,
-        by_group.practice_area,
-        {{ cluster_robust_variance(city_residual(
-            'by_city.criteria_met', 'by_city.criterion_results',
-            'by_group.share_met_other_cities', 'by_group.other_criterion_results')) }} as variance
-    from by_group
-    inner join by_city
-        on by_group.practice_area = by_city.practice_area
-        and by_group.group_value <> by_city.group_value
-    group by by_group.group_value, by_group.practice_area
+        with_others.*,
+        -- The group's own cities around the group's share; every other city around theirs.
+        {{ cluster_robust_variance_from_sums(
+            'cities', 'met_squared', 'met_times_results', 'results_squared',
+            'share_met', 'criterion_results') }} as share_met_variance,
+        {{ cluster_robust_variance_from_sums(
+            'other_cities', 'other_met_squared', 'other_met_times_results', 'other_results_squared',
+            'share_met_other_cities', 'other_criterion_results') }} as other_variance
+    from with_others
 ),
 
 tested as (
     select
-        by_group.*,
-        group_variance.variance as share_met_variance,
-        by_group.cities < {{ var('wwc_min_cities_to_compare') }} as is_small_group,
+        group_value, group_order, practice_area, standard_version, cities, assessments,
+        criterion_results, criteria_met, share_met, share_met_all_groups, share_met_other_cities,
+        share_met_variance,
+        cities < {{ var('wwc_min_cities_to_compare') }} as is_small_group,
         case
-            when by_group.cities >= {{ var('wwc_min_cities_to_compare') }}
-                and by_group.share_met_other_cities is not null
+            when cities >= {{ var('wwc_min_cities_to_compare') }}
+                and share_met_other_cities is not null
                 then {{ normal_two_sided_p_value(
-                    '(by_group.share_met - by_group.share_met_other_cities)'
-                    ~ ' / nullif(sqrt(group_variance.variance + other_variance.variance), 0)') }}
+                    '(share_met - share_met_other_cities)'
+                    ~ ' / nullif(sqrt(share_met_variance + other_variance), 0)') }}
         end as p_value
-    from by_group
-    inner join group_variance
-        on by_group.group_value = group_variance.group_value
-        and by_group.practice_area = group_variance.practice_area
-    left join other_variance
-        on by_group.group_value = other_variance.group_value
-        and by_group.practice_area = other_variance.practice_area
+    from measured
 ),
 
 holm as (

@@ -46,3 +46,22 @@
     {%- set n = effective_sample_size(share, variance, results, cities) -%}
     {{ wilson_upper('(' ~ share ~ ') * (' ~ n ~ ')', n) }}
 {%- endmacro %}
+
+{#- The same variance without a second pass over the cities. With M = sum(met_c),
+    R = sum(results_c) and p = M / R, the sum of squared residuals expands to
+        sum(r_c ^ 2) = (sum(met_c ^ 2) - 2 p sum(met_c results_c) + p ^ 2 sum(results_c ^ 2)) / R ^ 2,
+    so a group needs only these three sums (city_square_sums, over its one row per city), and
+    the other cities' sums are the whole's less the group's. The sums are of whole numbers, exact
+    in a double; rounding in the expansion is clipped at 0 (a share of 0 or 1 gives exactly 0). -#}
+{% macro city_square_sums(met, results) -%}
+    sum(cast({{ met }} as {{ type_double() }}) * {{ met }}) as met_squared,
+    sum(cast({{ met }} as {{ type_double() }}) * {{ results }}) as met_times_results,
+    sum(cast({{ results }} as {{ type_double() }}) * {{ results }}) as results_squared
+{%- endmacro %}
+
+{% macro cluster_robust_variance_from_sums(cities, met_squared, met_times_results, results_squared, share, total_results) -%}
+    cast({{ cities }} as {{ type_double() }}) / nullif({{ cities }} - 1, 0)
+    * greatest(0.0, {{ met_squared }} - 2.0 * {{ share }} * {{ met_times_results }}
+        + {{ share }} * {{ share }} * {{ results_squared }})
+    / nullif(cast({{ total_results }} as {{ type_double() }}) * {{ total_results }}, 0)
+{%- endmacro %}

@@ -23,6 +23,7 @@ MARTS = {
     "fct_assessments",
     "fct_criterion_results",
     "fct_landing_files",
+    "fct_practice_area_results",
     "fct_practice_area_achievement_by_year",
     "fct_practice_area_achievement_by_cohort",
 }

@@ -82,8 +82,8 @@ MUTATIONS = {
     ),
     "year shares over one criterion too many": (
         "models/marts/fct_practice_area_achievement_by_year.sql",
-        "as {{ type_double() }}) / count(*) as share_met",
-        "as {{ type_double() }}) / (count(*) + count(distinct assessment_id)) as share_met",
+        "as {{ type_double() }}) / sum(criterion_results) as share_met",
+        "as {{ type_double() }}) / (sum(criterion_results) + count(*)) as share_met",
         "synthetic",
         "assert_achievement_by_year_recomputed_from_results",
     ),

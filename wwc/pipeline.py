@@ -49,7 +49,13 @@ from wwc.outputs import write_outputs
 from wwc.publish import PublishError, compact, inspect_build, swap_in
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.validate import ValidationUnavailable, open_context
-from wwc.raw_loader import RawFormatError, assemble_raw, holds_current_raw, record_load_log
+from wwc.raw_loader import (
+    RawFormatError,
+    assemble_raw,
+    holds_current_raw,
+    mark_refresh,
+    record_load_log,
+)
 from wwc.seeds_manifest import Seeds
 from wwc.settings import STORAGE_COMPATIBILITY_VERSION, Settings
 
@@ -205,6 +211,8 @@ def prepare(run: Run) -> None:
     if refreshing and holds_current_raw(settings.warehouse, run.seeds.folder, settings.accepted):
         say(f"Refreshing incrementally, from a copy of {settings.warehouse}")
         shutil.copyfile(settings.warehouse, run.build_file)
+        with duckdb.connect(str(run.build_file)) as con:
+            mark_refresh(con)
         run.incremental = True
     else:
         say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")

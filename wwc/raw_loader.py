@@ -280,7 +280,26 @@ def assemble_raw(
     record_load_log(con, all_records(accepted, quarantine))
     con.execute(
         f"""create or replace table {RAW_SCHEMA}.build_info as
-            select ? as seeds_fingerprint, ? as seeds_folder, ? as is_synthetic_history""",
+            select ? as seeds_fingerprint, ? as seeds_folder, ? as is_synthetic_history,
+                cast(null as timestamp) as refreshed_since,
+                cast(null as integer) as refreshed_from_standard""",
         [seeds_fingerprint(seeds.folder), str(seeds.folder), seeds.synthetic_history],
     )
     return counts
+
+
+def mark_refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """On a build copy of the published file: record in raw.build_info the newest row and the
+    standard of the fact the refresh starts from. dbt's incremental models find what to rewrite
+    from their own tables; the invariants on every criterion result read these two values
+    (macros/assessments_rewritten.sql), so a refresh checks the assessments it rewrote and a
+    full build, where both are null, checks every one."""
+    for column, kind in (("refreshed_since", "timestamp"), ("refreshed_from_standard", "integer")):
+        # A file published before these columns existed.
+        con.execute(f"alter table {RAW_SCHEMA}.build_info add column if not exists {column} {kind}")
+    con.execute(
+        f"""update {RAW_SCHEMA}.build_info
+            set refreshed_since = fact.since, refreshed_from_standard = fact.standard
+            from (select max(loaded_at) as since, max(standard_version) as standard
+                  from marts.fct_criterion_results) as fact"""
+    )

@@ -6,7 +6,8 @@
     on_schema_change='fail'
 ) }}
 
--- depends_on: {{ ref('int_criterion_results_scored') }} (used by assessments_to_refresh)
+-- depends_on: {{ ref('stg_wwc__assessments') }} {{ ref('stg_wwc__criterion_results') }}
+-- (used by assessments_to_refresh)
 
 with assessments as (
     select * from {{ ref('int_assessments_sequenced') }}

@@ -1,7 +1,7 @@
 {#- How cohorts progress: results under the current standard grouped by the city's entry cohort
     (year of its first assessment under that standard) and the assessment's number. -#}
 with results as (
-    select * from {{ ref('fct_criterion_results') }}
+    select * from {{ ref('fct_practice_area_results') }}
     where is_current_standard
 ),
 
@@ -14,10 +14,11 @@ select
     cities.entry_cohort,
     results.assessment_number,
     results.standard_version,
-    cast(count(distinct results.assessment_id) as integer) as assessments,
-    cast(count(*) as integer) as criterion_results,
-    cast(sum(case when results.is_met then 1 else 0 end) as integer) as criteria_met,
-    cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*)
+    -- One row per assessment and practice area: counting rows counts assessments.
+    cast(count(*) as integer) as assessments,
+    cast(sum(results.criterion_results) as integer) as criterion_results,
+    cast(sum(results.criteria_met) as integer) as criteria_met,
+    cast(sum(results.criteria_met) as {{ type_double() }}) / sum(results.criterion_results)
         as share_met
 from results
 inner join cities

@@ -1,7 +1,7 @@
 {#- Comparable analysis only: assessments under the current standard (the criteria changed in
     early 2018, so 2017 assessments are not compared with later ones). -#}
 with results as (
-    select * from {{ ref('fct_criterion_results') }}
+    select * from {{ ref('fct_practice_area_results') }}
     where is_current_standard
 )
 
@@ -9,9 +9,10 @@ select
     practice_area,
     assessment_year,
     standard_version,
-    cast(count(distinct assessment_id) as integer) as assessments,
-    cast(count(*) as integer) as criterion_results,
-    cast(sum(case when is_met then 1 else 0 end) as integer) as criteria_met,
-    cast(sum(case when is_met then 1 else 0 end) as {{ type_double() }}) / count(*) as share_met
+    -- One row per assessment and practice area: counting rows counts assessments.
+    cast(count(*) as integer) as assessments,
+    cast(sum(criterion_results) as integer) as criterion_results,
+    cast(sum(criteria_met) as integer) as criteria_met,
+    cast(sum(criteria_met) as {{ type_double() }}) / sum(criterion_results) as share_met
 from results
 group by practice_area, assessment_year, standard_version

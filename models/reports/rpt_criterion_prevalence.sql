@@ -33,17 +33,18 @@ by_city_year as (
 ),
 
 by_city_all_years as (
+    -- From the per-year rows, not a second pass over the results.
     select
-        results.city_id,
-        results.criterion_id,
+        by_city_year.city_id,
+        by_city_year.criterion_id,
         span.first_year as period_start_year,
         span.last_year as period_end_year,
         true as is_all_years,
-        count(*) as assessments,
-        sum(case when results.is_met then 1 else 0 end) as criteria_met
-    from results
+        sum(by_city_year.assessments) as assessments,
+        sum(by_city_year.criteria_met) as criteria_met
+    from by_city_year
     cross join span
-    group by results.city_id, results.criterion_id, span.first_year, span.last_year
+    group by by_city_year.city_id, by_city_year.criterion_id, span.first_year, span.last_year
 ),
 
 by_city as (
@@ -61,7 +62,8 @@ periods as (
         count(*) as cities,
         sum(assessments) as assessments,
         sum(criteria_met) as criteria_met,
-        cast(sum(criteria_met) as {{ type_double() }}) / sum(assessments) as share_met
+        cast(sum(criteria_met) as {{ type_double() }}) / sum(assessments) as share_met,
+        {{ city_square_sums('criteria_met', 'assessments') }}
     from by_city
     group by criterion_id, period_start_year, period_end_year, is_all_years
 ),
@@ -69,18 +71,11 @@ periods as (
 measured as (
     select
         periods.*,
-        {{ cluster_robust_variance(city_residual(
-            'by_city.criteria_met', 'by_city.assessments',
-            'periods.share_met', 'periods.assessments')) }} as share_met_variance
+        {{ cluster_robust_variance_from_sums(
+            'periods.cities', 'periods.met_squared', 'periods.met_times_results',
+            'periods.results_squared', 'periods.share_met', 'periods.assessments') }}
+            as share_met_variance
     from periods
-    inner join by_city
-        on periods.criterion_id = by_city.criterion_id
-        and periods.is_all_years = by_city.is_all_years
-        and periods.period_start_year = by_city.period_start_year
-    group by
-        periods.criterion_id, periods.period_start_year, periods.period_end_year,
-        periods.is_all_years, periods.cities, periods.assessments, periods.criteria_met,
-        periods.share_met
 )
 
 select

@@ -29,21 +29,10 @@ pairs as (
         and later.assessment_number = earlier.assessment_number + 1
 ),
 
-results as (
-    select assessment_id, practice_area, standard_version, is_met
-    from {{ ref('fct_criterion_results') }}
-    where is_current_standard
-),
-
 results_by_assessment as (
-    select
-        assessment_id,
-        practice_area,
-        standard_version,
-        count(*) as criterion_results,
-        sum(case when is_met then 1 else 0 end) as criteria_met
-    from results
-    group by assessment_id, practice_area, standard_version
+    select assessment_id, practice_area, standard_version, criterion_results, criteria_met
+    from {{ ref('fct_practice_area_results') }}
+    where is_current_standard
 ),
 
 by_city as (

@@ -1,8 +1,15 @@
 -- Invariant of the scoring rule: a criterion result is met exactly when it was reported met and,
 -- if the criterion has a prerequisite, the prerequisite was reported met in the same assessment;
--- every reported result appears in the fact once, with its criterion's practice area.
-with reported as (
+-- every reported result appears in the fact once, with its criterion's practice area. Checked
+-- on the assessments the build wrote (all of them on a full build, a refresh's scope on a
+-- refresh: macros/assessments_to_refresh.sql).
+with rewritten as (
+    {{ assessments_rewritten() }}
+),
+
+reported as (
     select * from {{ ref('stg_wwc__criterion_results') }}
+    where assessment_id in (select rewritten.assessment_id from rewritten)
 ),
 
 criteria as (
@@ -11,6 +18,7 @@ criteria as (
 
 facts as (
     select * from {{ ref('fct_criterion_results') }}
+    where assessment_id in (select rewritten.assessment_id from rewritten)
 ),
 
 expected as (
