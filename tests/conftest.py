@@ -33,11 +33,11 @@ def published_copy(built: Built, tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The dbt manifest the Dagster definitions load, prepared ahead as operators do."""
-    from wwc.dbt_runner import database_args, run_dbt
+    from wwc.dbt_runner import build_copy_args, run_dbt
     from wwc.settings import Settings
 
     scratch = tmp_path_factory.mktemp("parse") / "wwc.duckdb"
-    assert run_dbt(["parse", "--quiet", *database_args(scratch)], Settings()) == 0
+    assert run_dbt(["parse", "--quiet", *build_copy_args(scratch)], Settings()) == 0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -166,20 +166,38 @@ def test_a_run_stopped_between_accepting_and_publishing_is_finished_by_the_next(
     assert _count(warehouse) == 325
 
 
-def _processes_mentioning(text: str) -> list[str]:
-    """Command lines of other processes that name `text` (pytest's own temporary folders are
-    called pytest-of-..., so the test process is left out by its id, not by a word)."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        if cmdline.parent.name == str(os.getpid()):
-            continue
+def _descendants(pid: int) -> dict[int, str]:
+    """The command lines of the processes below `pid` (its children, theirs, ...), from /proc."""
+    parents, commands = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            args = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
             continue
-        if text in args:
-            found.append(args)
+        child = int(stat.parent.name)
+        if fields[0] != "Z":  # a zombie has already stopped
+            parents[child] = int(fields[1])
+            commands[child] = cmdline.replace(b"\0", b" ").decode(errors="replace")
+    found, frontier = {}, {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= {child: commands[child] for child in frontier}
     return found
+
+
+def _alive(pids: dict[int, str]) -> list[str]:
+    """Which of these processes still run (a pid reused since would show another command)."""
+    alive = []
+    for pid, command in pids.items():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            now = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, UnicodeDecodeError):
+            continue
+        if stat[0] != "Z" and now == command:
+            alive.append(command)
+    return alive
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
@@ -203,14 +221,15 @@ def test_killing_refresh_stops_its_dbt_child(built, tmp_path, how):
     for line in proc.stdout:
         if "START sql" in line:  # dbt is running
             break
-    assert _processes_mentioning(str(tmp_path / ".wwc.duckdb.build"))
+    children = _descendants(proc.pid)
+    assert any("dbt" in command and " build " in command for command in children.values())
     proc.send_signal(how)
     proc.stdout.read()
     proc.wait(timeout=60)
     deadline = time.monotonic() + 10
-    while _processes_mentioning(str(tmp_path)) and time.monotonic() < deadline:
+    while _alive(children) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _processes_mentioning(str(tmp_path)) == []
+    assert _alive(children) == []
     assert _sha(warehouse) == before
     assert (tmp_path / "landing" / "new.csv").exists()
     if how == signal.SIGTERM:

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from wwc.dbt_runner import database_args, run_dbt
+from wwc.dbt_runner import build_copy_args, run_dbt
 from wwc.pipeline import BuildResult
 from wwc.settings import PROJECT_ROOT, Settings
 
@@ -44,7 +44,7 @@ def prepare(settings: Settings) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INSTANCE_SETTINGS, home / "dagster.yaml")
     init_instance(home)
-    if run_dbt(["parse", "--quiet", *database_args(settings.build_file)], settings) != 0:
+    if run_dbt(["parse", "--quiet", *build_copy_args(settings.build_file)], settings) != 0:
         raise RuntimeError("dbt parse failed; the Dagster definitions need its manifest")
     return home
 

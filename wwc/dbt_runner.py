@@ -3,19 +3,23 @@ subprocess of the same environment, streaming its progress to the terminal.
 
 The DuckDB file dbt writes is an argument of the command (`database_args`: the `wwc_build_file`
 var that profiles.yml reads), so the command line and Dagster's dbt resource pass it the same
-way. The other values profiles.yml reads come from the settings, as the subprocess's environment.
+way; a build copy is passed by a fixed path through a link (`build_copy_args`), so that dbt's
+partial parsing holds across warehouses. The other values profiles.yml reads come from the
+settings, as the subprocess's environment.
 """
 
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from wwc.seeds_manifest import Seeds
 from wwc.settings import PROJECT_ROOT, Settings
 
 TARGET_DIR = PROJECT_ROOT / "target"
+BUILD_LINK = TARGET_DIR / "wwc_build"  # see build_copy_args
 PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
 
 
@@ -35,6 +40,28 @@ def dbt_executable() -> str:
 def database_args(database_file: Path) -> list[str]:
     """The DuckDB file a dbt command opens (profiles.yml: `var('wwc_build_file')`)."""
     return ["--vars", json.dumps({"wwc_build_file": str(database_file)})]
+
+
+def build_copy_args(build_file: Path) -> list[str]:
+    """`database_args` for a build copy, reached through the project's fixed link
+    (`linked_build_copy`): dbt parses again in full whenever its vars or the profile's rendered
+    path change, so every build of every warehouse from this checkout passes the same path."""
+    return database_args(BUILD_LINK / build_file.name)
+
+
+@contextmanager
+def linked_build_copy(build_file: Path) -> Iterator[None]:
+    """For one dbt run: point target/wwc_build at the build copy's folder, holding a lock so
+    that two builds from this checkout (of different warehouses) take turns. The link is to the
+    folder, so DuckDB's write-ahead log is written beside the build copy itself."""
+    TARGET_DIR.mkdir(exist_ok=True)
+    with (TARGET_DIR / "wwc_build.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        staged = TARGET_DIR / f".wwc_build.{os.getpid()}"
+        staged.unlink(missing_ok=True)
+        staged.symlink_to(build_file.parent.resolve(), target_is_directory=True)
+        os.replace(staged, BUILD_LINK)
+        yield
 
 
 def build_args(

@@ -282,7 +282,7 @@ def dbt_args(run: Run) -> list[str]:
     args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip)
     if run.full_refresh:
         args.append("--full-refresh")
-    return args + dbt_runner.database_args(run.build_file)
+    return args + dbt_runner.build_copy_args(run.build_file)
 
 
 def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path) -> None:
@@ -309,7 +309,8 @@ def dbt_build(run: Run) -> None:
     """Stage 3 on the command line: dbt as a subprocess, its output on the terminal."""
     args = dbt_args(run)
     started = time.perf_counter()
-    code = dbt_runner.run_dbt(args, run.settings)
+    with dbt_runner.linked_build_copy(run.build_file):
+        code = dbt_runner.run_dbt(args, run.settings)
     dbt_finished(run, code, time.perf_counter() - started, dbt_runner.TARGET_DIR)
 
 

@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import wwc_dbt_project
 from orchestration.resources import Writer
+from wwc.dbt_runner import linked_build_copy
 from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure
 
 
@@ -30,7 +31,8 @@ def wwc_dbt_models(
     with quarantine_on_failure(run):
         started = time.perf_counter()
         # The pipeline judges the exit code (and quarantines), as on the command line.
-        invocation = dbt.cli(dbt_args(run), context=context, raise_on_error=False)
-        yield from invocation.stream()
-        code = invocation.wait().process.returncode
+        with linked_build_copy(run.build_file):
+            invocation = dbt.cli(dbt_args(run), context=context, raise_on_error=False)
+            yield from invocation.stream()
+            code = invocation.wait().process.returncode
         dbt_finished(run, code, time.perf_counter() - started, invocation.target_path)
