@@ -55,11 +55,11 @@ def test_definitions_load_and_cover_assets_checks_schedule_and_sensor(defs) -> N
 
 def test_definitions_take_their_settings_from_the_settings_object(dbt_manifest) -> None:
     settings = settings_for(
-        Path("/srv/wwc/wwc.duckdb"), nightly_cron="15 1 * * *", sensor_interval_seconds=5
+        Path("/srv/wwc/wwc.duckdb"), nightly_cron="15 1 * * *", sensor_interval_seconds=17
     )
     custom = definitions_for(settings)
     assert custom.resolve_schedule_def("nightly_build").cron_schedule == "15 1 * * *"
-    assert custom.resolve_sensor_def("landing_sensor").minimum_interval_seconds == 5
+    assert custom.resolve_sensor_def("landing_sensor").minimum_interval_seconds == 17
 
 
 def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built, tmp_path):
@@ -132,6 +132,13 @@ def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) ->
     requests, _, cursor = tick(defs, instance, cursor)
     assert [r.tags["wwc/landing_file"] for r in requests] == ["c.csv"]
     assert tick(defs, instance, cursor)[0] == []
+
+    # A file nothing has written to for longer than the settle time is ready at the first look.
+    (landing / "d.csv").write_text("copied earlier\n")
+    written = time.time() - 10
+    os.utime(landing / "d.csv", (written, written))
+    requests, _, cursor = tick(defs, instance, cursor)
+    assert [r.tags["wwc/landing_file"] for r in requests] == ["d.csv"]
 
 
 def _free_port() -> int:

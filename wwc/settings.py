@@ -58,7 +58,9 @@ class Settings:
     landing_override: Path | None = None  # WWC_LANDING (default: <warehouse dir>/landing)
     expectations: Path = EXPECTATIONS_DIR  # WWC_EXPECTATIONS_DIR
     settle_seconds: float = 2.0  # WWC_LANDING_SETTLE_SECONDS: a landing file must stay unchanged
-    sensor_interval_seconds: int = 30  # WWC_SENSOR_INTERVAL_SECONDS: Dagster's landing sensor
+    # WWC_SENSOR_INTERVAL_SECONDS: Dagster's landing sensor; a tick is one listing of the folder,
+    # so it can follow the daemon's own 5-second loop.
+    sensor_interval_seconds: int = 5
     nightly_cron: str = "0 3 * * *"  # WWC_NIGHTLY_CRON: Dagster's full rebuild (UTC)
     max_age_hours: float = 26.0  # WWC_MAX_AGE_HOURS: freshness of the published warehouse
     spark_home_override: Path | None = None  # WWC_SPARK_HOME (default: <warehouse dir>/spark)

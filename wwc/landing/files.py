@@ -130,14 +130,21 @@ def snapshot(landing: Path) -> Snapshot:
     return seen
 
 
+def old_enough(settle_seconds: float) -> int:
+    """The modification time (ns) before which a file has settled: nothing wrote to it for
+    settle_seconds, which is what two looks that far apart would show."""
+    return time.time_ns() - int(settle_seconds * 1e9)
+
+
 def settled(
-    landing: Path, before: Snapshot, after: Snapshot
+    landing: Path, before: Snapshot, after: Snapshot, settled_before: int
 ) -> tuple[list[LandingFile], list[str]]:
-    """Files ready to load (size and time the same in both looks), and the names left for the
-    next look: new or still changing, or temporary."""
+    """Files ready to load (size and time the same in both looks, or last written before
+    `settled_before`, so ready at the first look), and the names left for the next look: new
+    or still changing, or temporary."""
     ready, waiting = [], list(after.temporary)
     for name, (size, mtime) in after.files.items():
-        if before.files.get(name) == (size, mtime):
+        if before.files.get(name) == (size, mtime) or mtime <= settled_before:
             ready.append(LandingFile(landing / name, size, mtime))
         else:
             waiting.append(name)
@@ -145,12 +152,14 @@ def settled(
 
 
 def discover(landing: Path, settle_seconds: float) -> tuple[list[LandingFile], list[str]]:
-    """The one landing discovery: two looks settle_seconds apart (the Dagster sensor takes its
-    two looks on consecutive ticks instead, with the same `settled`)."""
+    """The one landing discovery: a file written to in the last settle_seconds is looked at
+    again after that long (the Dagster sensor takes the second look at its next tick instead,
+    with the same `settled`); files older than that are ready at once."""
     first = snapshot(landing)
-    if first.files and settle_seconds > 0:
+    since = old_enough(settle_seconds)
+    if settle_seconds > 0 and any(mtime > since for _, mtime in first.files.values()):
         time.sleep(settle_seconds)
-    return settled(landing, first, snapshot(landing))
+    return settled(landing, first, snapshot(landing), since)
 
 
 def _safe(name: str) -> str:
