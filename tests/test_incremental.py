@@ -91,3 +91,19 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     assert set(rebuilt) == set(incremental)
     for name in rebuilt:
         assert rebuilt[name] == incremental[name], name
+
+
+def test_a_refresh_west_of_the_last_build_still_loads_its_file(built, tmp_path) -> None:
+    """The refresh scope compares load times; a refresh run in a time zone behind the one that
+    built the published file (another operator, a daemon in UTC) must still find its rows."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "new.csv", landing_rows("A2020-981", "C9981"))
+    done = refresh(warehouse, TZ="America/Los_Angeles")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from marts.fct_criterion_results where assessment_id = 'A2020-981'"
+        ).fetchone()[0]
+    assert found > 0
