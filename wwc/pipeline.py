@@ -309,9 +309,11 @@ def dbt_build(run: Run) -> None:
     """Stage 3 on the command line: dbt as a subprocess, its output on the terminal."""
     args = dbt_args(run)
     started = time.perf_counter()
+    # Judged under the link's lock: another warehouse's build from this checkout would
+    # overwrite target/run_results.json.
     with dbt_runner.linked_build_copy(run.build_file):
         code = dbt_runner.run_dbt(args, run.settings)
-    dbt_finished(run, code, time.perf_counter() - started, dbt_runner.TARGET_DIR)
+        dbt_finished(run, code, time.perf_counter() - started, dbt_runner.TARGET_DIR)
 
 
 def gates(run: Run) -> None:
