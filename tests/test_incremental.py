@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
@@ -52,7 +53,9 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     landing = tmp_path / "landing"
     landing.mkdir()
     write_landing(landing / "new_city.csv", landing_rows("A2020-960", "C9960", met=17))
-    first = refresh(warehouse)
+    # Data Docs keep two validation runs per suite here (WWC_DATA_DOCS_RUNS), checked below.
+    history = {"WWC_DATA_DOCS_RUNS": "2"}
+    first = refresh(warehouse, **history)
     assert first.returncode == 0, first.stderr
     assert "Refreshing incrementally" in first.stdout
     sizes = [warehouse.stat().st_size]
@@ -63,7 +66,7 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     city = _city_first_assessed_in_2019(warehouse)
     earlier = landing_rows("A2018-960", city, submitted="2018-01-15", met=9, new_city=False)
     write_landing(landing / "earlier.csv", earlier)
-    second = refresh(warehouse)
+    second = refresh(warehouse, **history)
     assert second.returncode == 0, second.stderr
     sizes.append(warehouse.stat().st_size)
     incremental = _snapshot(warehouse)
@@ -79,7 +82,7 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     assert [n for _, n in numbers] == [1, 2] and numbers[0][0] == "A2018-960"
     assert cohort == 2018
 
-    full = run_wwc("build", "--full-refresh", warehouse=warehouse)
+    full = run_wwc("build", "--full-refresh", warehouse=warehouse, **history)
     assert full.returncode == 0, full.stderr
     assert "Refreshing incrementally" not in full.stdout
     rebuilt = _snapshot(warehouse)
@@ -91,6 +94,16 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     assert set(rebuilt) == set(incremental)
     for name in rebuilt:
         assert rebuilt[name] == incremental[name], name
+
+    # Three validations of each mart suite, two kept: results, pages and the index's links.
+    gx = tmp_path / "gx"
+    for suite in ("landing_file", "marts_fct_assessments"):
+        assert len(list((gx / "validations" / suite).glob("*/*/*.json"))) == 2, suite
+        assert len(list((gx / "data_docs" / "validations" / suite).glob("*/*/*.html"))) == 2
+    index = (gx / "data_docs" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="(validations/[^"]+\.html)">', index)
+    assert links and all((gx / "data_docs" / link).is_file() for link in links)
+    assert len({link for link in links if "/marts_fct_assessments/" in link}) == 2
 
 
 def test_a_refresh_west_of_the_last_build_still_loads_its_file(built, tmp_path) -> None:

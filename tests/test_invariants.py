@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from support.commands import PROJECT_ROOT, WWC, Built, run_wwc
+from support.landing import landing_rows, write_landing
 
 INVARIANTS = sorted(p.stem for p in (PROJECT_ROOT / "tests" / "invariants").glob("*.sql"))
 CALIBRATION = sorted(p.stem for p in (PROJECT_ROOT / "tests" / "calibration").glob("*.sql"))
@@ -137,4 +138,49 @@ def test_a_wrong_mart_is_refused_and_the_published_file_kept(
     assert done.returncode != 0, output[-3000:]
     assert re.search(rf"FAIL \d+ {failing_test} ", output), output[-3000:]
     assert "was not changed" in output
+    assert _sha256(published) == before
+
+
+def test_a_refresh_checks_the_grain_of_the_results_it_rewrote(built: Built, tmp_path: Path) -> None:
+    """A refresh tests the grain of the criterion results it wrote (the grain is a test, not a
+    key): a join that fans out for the new assessment's results (and no row of the model's unit
+    tests) is refused by the fact's grain test, the file is blamed and the published file
+    kept."""
+    project = _project_copy(tmp_path / "project")
+    model = project / "models" / "marts" / "fct_criterion_results.sql"
+    old = "    on with_prerequisite.assessment_id = assessments.assessment_id\n"
+    new = old + (
+        "inner join (select 1 as copy union all select 2 as copy) as copies\n"
+        "    on copies.copy = 1 or with_prerequisite.assessment_id = 'A2020-971'\n"
+    )
+    assert model.read_text().count(old) == 1
+    model.write_text(model.read_text().replace(old, new))
+
+    published = tmp_path / "data" / "wwc.duckdb"
+    (published.parent / "landing").mkdir(parents=True)
+    shutil.copy2(built.path, published)
+    before = _sha256(published)
+    write_landing(tmp_path / "data" / "landing" / "new.csv", landing_rows("A2020-971", "C9971"))
+    env = dict(
+        os.environ,
+        WWC_WAREHOUSE=str(published),
+        WWC_LANDING_SETTLE_SECONDS="0.1",
+        PYTHONPATH=str(project),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "wwc.cli", "refresh", "--seeds", str(PROJECT_ROOT / "seeds")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-3000:]
+    assert "Refreshing incrementally" in output
+    assert re.search(r"FAIL \d+ unique_combination_of_columns_fct_criterion_results", output), (
+        output[-3000:]
+    )
+    assert "dbt test unique_combination_of_columns_fct_criterion_results" in output, output[-3000:]
     assert _sha256(published) == before

@@ -47,7 +47,9 @@ from wwc.landing.intake import check_files
 from wwc.lock import writer_lock
 from wwc.outputs import write_outputs
 from wwc.publish import PublishError, compact, inspect_build, swap_in
+from wwc.quality.data_docs import prune_history
 from wwc.quality.marts import data_docs_index, validate_marts
+from wwc.quality.suites import LANDING_SUITE, MART_FRAMES
 from wwc.quality.validate import ValidationUnavailable, open_context
 from wwc.raw_loader import (
     RawFormatError,
@@ -238,6 +240,8 @@ def check_landing(run: Run) -> bool:
     if run.new_files:
         started = time.perf_counter()
         context = open_context(settings.expectations, settings.gx_runtime)  # fails closed
+        # Room for this run's validations in the bounded Data Docs history.
+        prune_history(settings.gx_runtime, [LANDING_SUITE], settings.data_docs_runs - 1)
         copies = settings.build_dir / "landing_copies"
         copies.mkdir(exist_ok=True)
         folders = (settings.accepted, settings.quarantine, copies)
@@ -267,18 +271,27 @@ def check_landing(run: Run) -> bool:
     return True
 
 
+# The column tests (not-null, relationships, accepted values) of the models that hold every
+# criterion result (tag results_grain), which a refresh skips; their grain tests check the
+# assessments the build wrote, so they run on every build.
+RESULTS_COLUMN_TESTS = " ".join(
+    f"tag:results_grain,test_name:{test}"
+    for test in ("not_null", "relationships", "accepted_values")
+)
+
+
 def dbt_args(run: Run) -> list[str]:
-    """Stage 3's arguments. An incremental refresh also skips the generic tests (keys, not-null,
-    relationships) of the models that hold every criterion result (tag results_grain): the
-    landing suite checked the new rows and the enforced primary key and not-null constraints
-    hold for every insert; every full build (nightly) runs them all. The invariants (singular
-    tests) run on every build: a declared certification level that the criteria met do not
-    earn passes every landing rule and fails only there."""
+    """Stage 3's arguments. An incremental refresh skips `RESULTS_COLUMN_TESTS`: the landing
+    suite checked the new rows' values, the not-null constraints hold on every insert, and the
+    invariants check every rewritten result against the reported ones; every full build
+    (nightly) runs them. The grain tests (on what the build wrote) and the invariants (singular
+    tests) run on every build: a declared certification level that the criteria met do not earn
+    passes every landing rule and fails only there."""
     run.say("Running dbt build (models, contracts, unit and data tests)")
     skip = []
     if run.incremental:
-        run.say("Incremental refresh: skipping the generic tests of every criterion result")
-        skip.append("tag:results_grain,test_type:generic")
+        run.say("Incremental refresh: skipping the column tests of every criterion result")
+        skip.append(RESULTS_COLUMN_TESTS)
     args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip)
     if run.full_refresh:
         args.append("--full-refresh")
@@ -325,6 +338,7 @@ def gates(run: Run) -> None:
         settings = run.settings
         try:
             context = open_context(settings.expectations, settings.gx_runtime)
+            prune_history(settings.gx_runtime, MART_FRAMES, settings.data_docs_runs - 1)
             run.gate_problems = validate_marts(context, run.build_file)
         except ValidationUnavailable as exc:
             raise BuildError(f"the marts could not be validated: {exc}. {run.unchanged()}") from exc

@@ -63,6 +63,7 @@ class Settings:
     sensor_interval_seconds: int = 5
     nightly_cron: str = "0 3 * * *"  # WWC_NIGHTLY_CRON: Dagster's full rebuild (UTC)
     max_age_hours: float = 26.0  # WWC_MAX_AGE_HOURS: freshness of the published warehouse
+    data_docs_runs: int = 20  # WWC_DATA_DOCS_RUNS: validation runs kept per suite in Data Docs
     spark_home_override: Path | None = None  # WWC_SPARK_HOME (default: <warehouse dir>/spark)
     spark_master: str = "local[2]"  # WWC_SPARK_MASTER
     postgres: PostgresConnection = PostgresConnection()  # PGHOST, PGPORT, PGUSER, ...
@@ -83,6 +84,7 @@ class Settings:
             ),
             nightly_cron=env.get("WWC_NIGHTLY_CRON", defaults.nightly_cron),
             max_age_hours=float(env.get("WWC_MAX_AGE_HOURS", defaults.max_age_hours)),
+            data_docs_runs=max(1, int(env.get("WWC_DATA_DOCS_RUNS", defaults.data_docs_runs))),
             spark_master=env.get("WWC_SPARK_MASTER", defaults.spark_master),
             postgres=PostgresConnection(
                 host=env.get("PGHOST", pg.host),

@@ -3,8 +3,14 @@
     unique_combination_of_columns, which the project cannot install (no dbt hub packages), so
     that the project's rules (tests/test_project_rules.py, after dbt-project-evaluator's
     fct_missing_primary_key_tests) count it as a primary-key test. Fails with one row per
-    duplicated combination and its number of rows. -#}
-{% test unique_combination_of_columns(model, combination_of_columns, quote_columns=false) %}
+    duplicated combination and its number of rows.
+    rewritten_assessments_only (this project's): check only the rows of the assessments the
+    build wrote (macros/assessments_to_refresh.sql `assessments_rewritten`): every row on a full
+    build, a refresh's scope on a refresh. The rows outside a refresh's scope are the published
+    warehouse's, which passed the same test, and a refresh writes no row outside its scope. -#}
+{% test unique_combination_of_columns(
+    model, combination_of_columns, quote_columns=false, rewritten_assessments_only=false
+) %}
 {%- if quote_columns not in [true, false] -%}
     {{ exceptions.raise_compiler_error(
         "unique_combination_of_columns: quote_columns must be true or false, got "
@@ -20,6 +26,9 @@ with duplicated as (
         {{ column_list }},
         count(*) as n_records
     from {{ model }}
+    {%- if rewritten_assessments_only %}
+    where assessment_id in ({{ assessments_rewritten() }})
+    {%- endif %}
     group by {{ column_list }}
     having count(*) > 1
 )

@@ -7,12 +7,17 @@ depended on those scripts and are rendered here instead: the index page's lists 
 filled them from data in an inline script; they become plain HTML tables with links) and the
 status icons (Font Awesome glyphs; the stylesheet writes "passed"/"failed" in their place). What
 stays unstyled: Bootstrap's layout and navbar; the tables do not sort or filter.
+
+The history is bounded (`prune_history`): GX rebuilds the index from every stored validation
+result at each validation, so an unbounded history made every gate slower than the last.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 _REMOTE = re.compile(
@@ -72,10 +77,28 @@ def _fill_tables(html: str) -> str:
 
 
 def make_offline(site: Path) -> Path:
-    """Strip remote assets from every page of the site; returns the index page."""
+    """Strip remote assets from every page of the site that GX wrote since the last call (a
+    page made offline carries the local stylesheet); returns the index page."""
     for page in site.rglob("*.html"):
-        html = _fill_tables(_REMOTE.sub("", page.read_text(encoding="utf-8")))
-        if _STYLE not in html:
-            html = html.replace("</head>", _STYLE + "</head>", 1)
+        html = page.read_text(encoding="utf-8")
+        if _STYLE in html:
+            continue
+        html = _fill_tables(_REMOTE.sub("", html)).replace("</head>", _STYLE + "</head>", 1)
         page.write_text(html, encoding="utf-8")
     return site / "index.html"
+
+
+def prune_history(gx_runtime: Path, suites: Iterable[str], keep: int) -> int:
+    """Before `suites` are validated again: keep the newest `keep` validation runs of each,
+    their results (`validations/<suite>/<run name>/<run time>/`) and their pages (the same path
+    under `data_docs/validations/`), and remove the older ones. Run times are GX's sortable UTC
+    stamps. Returns how many runs were removed."""
+    removed = 0
+    for suite in suites:
+        runs = sorted((gx_runtime / "validations" / suite).glob("*/*"), key=lambda run: run.name)
+        for run in runs[: max(len(runs) - keep, 0)]:
+            relative = run.relative_to(gx_runtime)
+            for folder in (run, gx_runtime / "data_docs" / relative):
+                shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
