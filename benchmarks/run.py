@@ -4,7 +4,8 @@ For each scale it generates the history (benchmarks/scale.py), then, repeated, t
 - the full build (`wwc build --seeds ...`) wall time, split into its stages (load raw, dbt
   start-up and parse, dbt build, quality gates, publish, outputs), and its peak memory;
 - the floor: the same marts computed by plain DuckDB in one process (benchmarks/floor.py);
-- a one-file refresh (one new assessment landing) wall time and peak memory;
+- a one-file refresh (one new assessment landing) wall time, stages and peak memory, and its
+  floor: the same file applied to the floor's database by hand-written delta SQL;
 - p50/p95 of the report queries, run by a separate read-only process on the published file.
 Timing uses time.perf_counter; peak memory is the child's maximum resident set size from
 /usr/bin/time -v. Results are printed and written as JSON.
@@ -29,7 +30,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks.floor import compute_floor
+from benchmarks.floor import compute_floor, compute_refresh_floor
 from benchmarks.scale import write_scaled_seeds
 from wwc.landing.format import LANDING_COLUMNS
 
@@ -113,16 +114,18 @@ def bench_scale(factor: int, repeat: int, root: Path) -> dict:
     started = time.perf_counter()
     rows = write_scaled_seeds(factor, seeds)
     generated = time.perf_counter() - started
-    builds, refreshes, floors, latencies = [], [], [], []
+    builds, refreshes, floors, refresh_floors, latencies = [], [], [], [], []
     for r in range(repeat):
         warehouse = root / f"x{factor}" / f"run{r}" / "wwc.duckdb"
         env = dict(os.environ, WWC_WAREHOUSE=str(warehouse), WWC_LANDING_SETTLE_SECONDS="0")
         print(f"  x{factor} run {r + 1}/{repeat}: full build", flush=True)
         builds.append(_timed([str(BIN / "wwc"), "build", "--seeds", str(seeds)], env))
-        floors.append(compute_floor(seeds, root / f"x{factor}" / "floor.duckdb"))
+        floor_db = root / f"x{factor}" / "floor.duckdb"
+        floors.append(compute_floor(seeds, floor_db))
         landing = warehouse.parent / "landing"
         landing.mkdir(exist_ok=True)
         _one_assessment_file(landing / f"one_{r}.csv", seeds, r)
+        refresh_floors.append(compute_refresh_floor(floor_db, landing / f"one_{r}.csv"))
         print(f"  x{factor} run {r + 1}/{repeat}: one-file refresh", flush=True)
         refreshes.append(_timed([str(BIN / "wwc"), "refresh", "--seeds", str(seeds)], env))
         worker = subprocess.run(
@@ -161,6 +164,7 @@ def bench_scale(factor: int, repeat: int, root: Path) -> dict:
             for s in refreshes[0]["stages"]
         },
         "one_file_refresh_peak_mib": median(refreshes, "peak_mib"),
+        "refresh_floor_seconds": median(refresh_floors, "total"),
         "report_query_p50_ms": 1000 * _percentile(latencies, 0.50),
         "report_query_p95_ms": 1000 * _percentile(latencies, 0.95),
     }
@@ -170,9 +174,9 @@ def _table(results: list[dict]) -> str:
     base = results[0]
     lines = [
         "| scale | assessments | criterion results | full build s | floor s | build/floor | "
-        "slowest stage | peak MiB | results/s | 1-file refresh s | refresh / x1 | "
-        "query p50 ms | query p95 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "slowest stage | peak MiB | results/s | 1-file refresh s | refresh floor s | "
+        "refresh / x1 | query p50 ms | query p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         slowest = max(r["full_build_stages"], key=r["full_build_stages"].get)
@@ -181,11 +185,54 @@ def _table(results: list[dict]) -> str:
             f"| {r['full_build_seconds']:.1f} | {r['floor_seconds']:.2f} "
             f"| {r['build_to_floor']:.0f}x | {slowest} {r['full_build_stages'][slowest]:.1f} s "
             f"| {r['full_build_peak_mib']:.0f} | {r['criterion_results_per_second']:,.0f} "
-            f"| {r['one_file_refresh_seconds']:.1f} "
+            f"| {r['one_file_refresh_seconds']:.1f} | {r['refresh_floor_seconds']:.2f} "
             f"| {r['one_file_refresh_seconds'] / base['one_file_refresh_seconds']:.2f} "
             f"| {r['report_query_p50_ms']:.1f} | {r['report_query_p95_ms']:.1f} |"
         )
     return "\n".join(lines)
+
+
+def _targets(results: list[dict]) -> list[str]:
+    """Issue 15's targets, from the x1 and the largest scale run together."""
+    by_scale = {r["scale"]: r for r in results}
+    if 1 not in by_scale or len(by_scale) < 2:
+        return ["(targets need --scales 1 and a larger scale)"]
+    x1, big = by_scale[1], by_scale[max(by_scale)]
+    fixed = x1["one_file_refresh_seconds"] - x1["refresh_floor_seconds"]
+    refresh_bound = 5 * big["refresh_floor_seconds"] + fixed
+    build_bound = 2 * big["floor_seconds"] + 5
+    scale = f"x{big['scale']}"
+
+    def line(met: bool, text: str) -> str:
+        return f"  {'met   ' if met else 'missed'}  {text}"
+
+    return [
+        line(
+            big["one_file_refresh_seconds"] <= refresh_bound,
+            f"refresh {scale} {big['one_file_refresh_seconds']:.1f} s <= 5 x delta floor "
+            f"{big['refresh_floor_seconds']:.2f} s + fixed overhead at x1 {fixed:.1f} s "
+            f"= {refresh_bound:.1f} s",
+        ),
+        line(
+            big["one_file_refresh_seconds"] <= 1.3 * x1["one_file_refresh_seconds"],
+            f"refresh {scale} / refresh x1 = "
+            f"{big['one_file_refresh_seconds'] / x1['one_file_refresh_seconds']:.2f} <= 1.3",
+        ),
+        line(
+            x1["one_file_refresh_seconds"] < 5,
+            f"refresh x1 {x1['one_file_refresh_seconds']:.1f} s < 5 s",
+        ),
+        line(
+            big["full_build_seconds"] <= build_bound,
+            f"build {scale} {big['full_build_seconds']:.1f} s <= 2 x floor "
+            f"{big['floor_seconds']:.1f} s + 5 s = {build_bound:.1f} s",
+        ),
+        line(x1["full_build_seconds"] < 8, f"build x1 {x1['full_build_seconds']:.1f} s < 8 s"),
+        line(
+            big["one_file_refresh_peak_mib"] < 2048,
+            f"refresh {scale} peak {big['one_file_refresh_peak_mib']:,.0f} MiB < 2,048 MiB",
+        ),
+    ]
 
 
 def main() -> int:
@@ -217,6 +264,11 @@ def main() -> int:
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(_table(results))
+    for result in results:
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in result["one_file_refresh_stages"].items())
+        print(f"x{result['scale']} refresh stages s: {stages}")
+    print("Targets (issue 15):")
+    print("\n".join(_targets(results)))
     print(f"Written to {args.out}")
     return 0
 
