@@ -7,7 +7,7 @@ import json
 import dagster as dg
 
 from orchestration.jobs import LANDING_FILE_TAG, warehouse_job
-from wwc.landing.files import Snapshot, old_enough, settled, snapshot
+from wwc.landing.files import discover
 from wwc.settings import Settings
 
 
@@ -23,28 +23,24 @@ def landing_sensor(settings: Settings) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.RUNNING,
     )
     def sensor(context: dg.SensorEvaluationContext):
-        """The landing discovery of `wwc refresh` (`snapshot`, `settled`), its second look
-        taken at the next tick: a file is requested at the first tick at which nothing has
-        written to it for WWC_LANDING_SETTLE_SECONDS, or once its size and modification time
-        are the same on two ticks in a row (so one still being written waits), and only once:
-        the cursor keeps the last look and the versions requested. The run key (name, size,
-        mtime) also lets Dagster drop a request it has seen before."""
+        """The landing discovery of `wwc refresh` (`discover`): a file nothing has written to
+        for WWC_LANDING_SETTLE_SECONDS is requested at once; one written to within it is looked
+        at again that long later, within the same tick, and requested if it did not change (one
+        still being written waits for a later tick); each version only once: the cursor keeps
+        the versions requested while they stay in landing, and the run key (name, size, mtime)
+        also lets Dagster drop a request it has seen before."""
         landing = settings.landing
         cursor = json.loads(context.cursor) if context.cursor else {}
-        if "seen" not in cursor:  # no cursor yet (or one from before this format): look again
-            cursor = {"seen": {}, "requested": []}
-        before = Snapshot({name: tuple(seen) for name, seen in cursor["seen"].items()})
-        now = snapshot(landing)
-        ready, waiting = settled(landing, before, now, old_enough(settings.settle_seconds))
-        current = {_run_key(name, *seen) for name, seen in now.files.items()}
-        requested = [key for key in cursor["requested"] if key in current]
+        ready, waiting = discover(landing, settings.settle_seconds)
+        current = {_run_key(file.name, file.size, file.mtime_ns) for file in ready}
+        requested = [key for key in cursor.get("requested", []) if key in current]
         requests = []
         for file in ready:
             key = _run_key(file.name, file.size, file.mtime_ns)
             if key not in requested:
                 requested.append(key)
                 requests.append(dg.RunRequest(run_key=key, tags={LANDING_FILE_TAG: file.name}))
-        context.update_cursor(json.dumps({"seen": now.files, "requested": sorted(requested)}))
+        context.update_cursor(json.dumps({"requested": sorted(requested)}))
         if requests:
             return requests
         if waiting:

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -104,21 +105,21 @@ def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) ->
 
     landing = tmp_path / "landing"
     landing.mkdir()
-    defs = definitions_for(settings_for(tmp_path / "wwc.duckdb"))
+    defs = definitions_for(settings_for(tmp_path / "wwc.duckdb", settle_seconds=1.0))
     instance = dg.DagsterInstance.ephemeral()
 
     requests, result, cursor = tick(defs, instance, None)
     assert requests == [] and "nothing new" in result.skip_message
 
+    # A file just written is looked at again a settle time later, within the same tick.
     (landing / "a.csv").write_text("first\n")
     (landing / "b.csv.part").write_text("still copying\n")
     (landing / "link.csv").symlink_to(landing / "a.csv")  # never loaded, so never requested
-    requests, result, cursor = tick(defs, instance, cursor)
-    assert requests == [] and "a.csv" in result.skip_message  # seen once: wait to settle
-
+    started = time.monotonic()
     requests, _, cursor = tick(defs, instance, cursor)
     stat = (landing / "a.csv").stat()
     assert [r.run_key for r in requests] == [f"a.csv:{stat.st_size}:{stat.st_mtime_ns}"]
+    assert time.monotonic() - started >= 1.0
 
     requests, result, cursor = tick(defs, instance, cursor)  # the same file again: nothing
     assert requests == [] and "b.csv.part" in result.skip_message
@@ -126,22 +127,28 @@ def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) ->
     with (landing / "a.csv").open("a") as f:  # the file changed: a new version, once settled
         f.write("more\n")
     (landing / "c.csv").write_text("growing\n")
-    requests, _, cursor = tick(defs, instance, cursor)
-    assert requests == []
-    with (landing / "c.csv").open("a") as f:  # c is still being written
-        f.write("still growing\n")
-    requests, _, cursor = tick(defs, instance, cursor)
+
+    def write_more() -> None:  # c is still being written during the tick's second look
+        with (landing / "c.csv").open("a") as f:
+            f.write("still growing\n")
+
+    writer = threading.Timer(0.3, write_more)
+    writer.start()
+    requests, result, cursor = tick(defs, instance, cursor)
+    writer.join()
     assert [r.tags["wwc/landing_file"] for r in requests] == ["a.csv"]
     requests, _, cursor = tick(defs, instance, cursor)
     assert [r.tags["wwc/landing_file"] for r in requests] == ["c.csv"]
     assert tick(defs, instance, cursor)[0] == []
 
-    # A file nothing has written to for longer than the settle time is ready at the first look.
+    # A file nothing has written to for longer than the settle time is ready at once.
     (landing / "d.csv").write_text("copied earlier\n")
     written = time.time() - 10
     os.utime(landing / "d.csv", (written, written))
+    started = time.monotonic()
     requests, _, cursor = tick(defs, instance, cursor)
     assert [r.tags["wwc/landing_file"] for r in requests] == ["d.csv"]
+    assert time.monotonic() - started < 1.0
 
 
 def _free_port() -> int:

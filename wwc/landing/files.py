@@ -152,9 +152,9 @@ def settled(
 
 
 def discover(landing: Path, settle_seconds: float) -> tuple[list[LandingFile], list[str]]:
-    """The one landing discovery: a file written to in the last settle_seconds is looked at
-    again after that long (the Dagster sensor takes the second look at its next tick instead,
-    with the same `settled`); files older than that are ready at once."""
+    """The one landing discovery (`wwc refresh` and the Dagster sensor): a file written to in
+    the last settle_seconds is looked at again after that long, and is ready if it did not
+    change; files older than that are ready at once."""
     first = snapshot(landing)
     since = old_enough(settle_seconds)
     if settle_seconds > 0 and any(mtime > since for _, mtime in first.files.values()):
