@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -107,9 +108,16 @@ def main() -> int:
             "daemon": [str(BIN / "dagster-daemon"), "run", "-w", str(workspace)],
         }  # fmt: skip
         logs = {name: (root / f"{name}.log").open("w") for name in commands}
+        # Each in a session of its own, stopped with its children (the code server's gRPC
+        # worker) at the end.
         processes = [
             subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT
+                command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=logs[name],
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             for name, command in commands.items()
         ]
@@ -145,9 +153,13 @@ def main() -> int:
                     results.append(stages)
         finally:
             for process in processes:
-                process.terminate()
+                os.killpg(process.pid, signal.SIGTERM)
             for process in processes:
-                process.wait(timeout=60)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:  # the code server can sit on SIGTERM
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
         medians = {k: statistics.median(r[k] for r in results) for k in (*STAGES, "total")}
     report = {"settings": {"sensor_interval_seconds": settings.sensor_interval_seconds,
                            "settle_seconds": settings.settle_seconds},
