@@ -96,6 +96,14 @@ MUTATIONS = {
         "real-looking",
         "assert_certification_level_follows_share_met",
     ),
+    "practice-area sums count voided results as met": (
+        "models/marts/fct_practice_area_results.sql",
+        "cast(sum(case when is_met then 1 else 0 end) as integer) as criteria_met",
+        "cast(sum(case when is_met or is_voided_by_prerequisite then 1 else 0 end) as integer)"
+        " as criteria_met",
+        "synthetic",
+        "assert_practice_area_results_sum_the_criterion_results",
+    ),
     "a report's share scaled": (
         "models/reports/rpt_criterion_prevalence.sql",
         "cast(sum(criteria_met) as {{ type_double() }}) / sum(assessments) as share_met",

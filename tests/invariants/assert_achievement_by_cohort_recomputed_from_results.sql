@@ -1,13 +1,15 @@
 -- The by-cohort mart, recomputed independently: each city's entry cohort is the year of its
 -- first assessment under the current standard (from the assessments, not dim_cities), each
 -- assessment's number is its rank in the city's current-standard history by submission date
--- (then id), and the counts and share come from the criterion results.
+-- (then id), and the counts and share come from the criterion results summed per assessment and
+-- practice area (fct_practice_area_results, tied to the fact by
+-- assert_practice_area_results_sum_the_criterion_results).
 with assessments as (
     select * from {{ ref('fct_assessments') }}
 ),
 
 results as (
-    select * from {{ ref('fct_criterion_results') }}
+    select * from {{ ref('fct_practice_area_results') }}
 ),
 
 current_standard as (
@@ -37,9 +39,9 @@ expected as (
         results.practice_area,
         numbered.entry_cohort,
         numbered.assessment_number,
-        count(distinct results.assessment_id) as assessments,
-        count(*) as criterion_results,
-        sum(case when results.is_met then 1 else 0 end) as criteria_met
+        count(*) as assessments,
+        sum(results.criterion_results) as criterion_results,
+        sum(results.criteria_met) as criteria_met
     from results
     inner join numbered
         on results.assessment_id = numbered.assessment_id

@@ -1,25 +1,22 @@
 -- The by-year mart, recomputed independently from the criterion results of the current
--- standard: one row per practice area and assessment year, with the same assessments,
--- results, criteria met and share (criteria met / criterion results), no row missing or extra.
+-- standard, summed per assessment and practice area (fct_practice_area_results, tied to the fact
+-- by assert_practice_area_results_sum_the_criterion_results): one row per practice area and
+-- assessment year, with the same assessments, results, criteria met and share (criteria met /
+-- criterion results), no row missing or extra.
 with results as (
-    select * from {{ ref('fct_criterion_results') }}
-),
-
-current_standard as (
-    select max(standard_version) as standard_version from results
+    select * from {{ ref('fct_practice_area_results') }}
+    where is_current_standard
 ),
 
 expected as (
     select
-        results.practice_area,
-        results.assessment_year,
-        count(distinct results.assessment_id) as assessments,
-        count(*) as criterion_results,
-        sum(case when results.is_met then 1 else 0 end) as criteria_met
+        practice_area,
+        assessment_year,
+        count(*) as assessments,
+        sum(criterion_results) as criterion_results,
+        sum(criteria_met) as criteria_met
     from results
-    inner join current_standard
-        on results.standard_version = current_standard.standard_version
-    group by results.practice_area, results.assessment_year
+    group by practice_area, assessment_year
 ),
 
 mart as (

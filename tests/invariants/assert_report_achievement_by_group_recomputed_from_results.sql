@@ -1,26 +1,15 @@
 -- The achievement-by-group reports, cell by cell, recomputed from the criterion results of the
--- current standard and each city's group in dim_cities: cities, assessments, results and
--- criteria met per group x practice area, and the small-group flag, with no cell missing or extra.
-with results as (
-    select * from {{ ref('fct_criterion_results') }}
+-- current standard, summed per assessment and practice area (fct_practice_area_results, tied to
+-- the fact by assert_practice_area_results_sum_the_criterion_results), and each city's group in
+-- dim_cities: cities, assessments, results and criteria met per group x practice area, and the
+-- small-group flag, with no cell missing or extra.
+with per_assessment as (
+    select * from {{ ref('fct_practice_area_results') }}
     where is_current_standard
 ),
 
 cities as (
     select * from {{ ref('dim_cities') }}
-),
-
-per_assessment as (
-    -- One pass over the results for both reports (from the fact, not the intermediate table
-    -- the reports read, so an error there shows here).
-    select
-        city_id,
-        assessment_id,
-        practice_area,
-        count(*) as criterion_results,
-        sum(case when is_met then 1 else 0 end) as criteria_met
-    from results
-    group by city_id, assessment_id, practice_area
 ),
 
 expected as (
