@@ -7,13 +7,17 @@
     band, form of government, entry cohort, an earlier-standard assessment) are one 0/1
     indicator per city and category, so their mean is a share of cities; numeric ones
     (population, assessments, the share met per practice area at the latest assessment) carry
-    the city's value. -#}
+    the city's value.
+
+    A table, not a view: the report and the tests of its grain read it six times. -#}
+{{ config(materialized='table') }}
+
 with assessments as (
     select * from {{ ref('fct_assessments') }}
 ),
 
-results as (
-    select * from {{ ref('fct_criterion_results') }}
+practice_area_results as (
+    select * from {{ ref('fct_practice_area_results') }}
 ),
 
 dim_cities as (
@@ -116,13 +120,12 @@ area_shares as (
     select
         cities.city_id,
         cities.is_master,
-        results.practice_area,
-        cast(sum(case when results.is_met then 1 else 0 end) as {{ type_double() }}) / count(*)
-            as share_met
+        practice_area_results.practice_area,
+        cast(practice_area_results.criteria_met as {{ type_double() }})
+        / practice_area_results.criterion_results as share_met
     from cities
-    inner join results
-        on cities.latest_assessment_id = results.assessment_id
-    group by cities.city_id, cities.is_master, results.practice_area
+    inner join practice_area_results
+        on cities.latest_assessment_id = practice_area_results.assessment_id
 ),
 
 numbers as (
