@@ -8,8 +8,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import wwc_dbt_project
 from orchestration.resources import Writer
-from wwc.dbt_runner import linked_build_copy
+from wwc.dbt_runner import TARGET_DIR, linked_build_copy
 from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure
+
+DAGSTER_TARGET = TARGET_DIR / "dagster"
 
 
 class WwcTranslator(DagsterDbtTranslator):
@@ -32,7 +34,11 @@ def wwc_dbt_models(
         started = time.perf_counter()
         # The pipeline judges the exit code (and quarantines), as on the command line.
         with linked_build_copy(run.build_file):
-            invocation = dbt.cli(dbt_args(run), context=context, raise_on_error=False)
+            # One target folder for every run (runs take turns under the link's lock): dbt's
+            # partial parse carries from run to run, and no run leaves a folder behind.
+            invocation = dbt.cli(
+                dbt_args(run), context=context, raise_on_error=False, target_path=DAGSTER_TARGET
+            )
             yield from invocation.stream()
             code = invocation.wait().process.returncode
         dbt_finished(run, code, time.perf_counter() - started, invocation.target_path)
