@@ -150,6 +150,14 @@ def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) ->
     assert [r.tags["wwc/landing_file"] for r in requests] == ["d.csv"]
     assert time.monotonic() - started < 1.0
 
+    # A settle time longer than a tick may wait: a young file waits for a later tick at once.
+    patient = definitions_for(settings_for(tmp_path / "wwc.duckdb", settle_seconds=30.0))
+    (landing / "e.csv").write_text("just written\n")
+    started = time.monotonic()
+    requests, result, _ = tick(patient, instance, cursor)
+    assert requests == [] and "e.csv" in result.skip_message
+    assert time.monotonic() - started < 5.0
+
 
 def _free_port() -> int:
     with socket.socket() as s:

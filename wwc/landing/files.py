@@ -151,13 +151,19 @@ def settled(
     return ready, sorted(waiting)
 
 
-def discover(landing: Path, settle_seconds: float) -> tuple[list[LandingFile], list[str]]:
+def discover(
+    landing: Path, settle_seconds: float, max_wait: float | None = None
+) -> tuple[list[LandingFile], list[str]]:
     """The one landing discovery (`wwc refresh` and the Dagster sensor): a file written to in
     the last settle_seconds is looked at again after that long, and is ready if it did not
-    change; files older than that are ready at once."""
+    change; files older than that are ready at once. A caller that may not wait that long
+    (`max_wait`, the sensor within its tick's time limit) takes the first look alone: a file
+    written to within the settle time waits for a later look."""
     first = snapshot(landing)
     since = old_enough(settle_seconds)
     if settle_seconds > 0 and any(mtime > since for _, mtime in first.files.values()):
+        if max_wait is not None and settle_seconds > max_wait:
+            return settled(landing, Snapshot(), first, since)
         time.sleep(settle_seconds)
     return settled(landing, first, snapshot(landing), since)
 

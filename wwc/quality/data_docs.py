@@ -88,17 +88,14 @@ def make_offline(site: Path) -> Path:
     return site / "index.html"
 
 
-def prune_history(gx_runtime: Path, suites: Iterable[str], keep: int) -> int:
+def prune_history(gx_runtime: Path, suites: Iterable[str], keep: int) -> None:
     """Before `suites` are validated again: keep the newest `keep` validation runs of each,
     their results (`validations/<suite>/<run name>/<run time>/`) and their pages (the same path
     under `data_docs/validations/`), and remove the older ones. Run times are GX's sortable UTC
-    stamps. Returns how many runs were removed."""
-    removed = 0
+    stamps."""
     for suite in suites:
         runs = sorted((gx_runtime / "validations" / suite).glob("*/*"), key=lambda run: run.name)
         for run in runs[: max(len(runs) - keep, 0)]:
             relative = run.relative_to(gx_runtime)
             for folder in (run, gx_runtime / "data_docs" / relative):
                 shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
-    return removed
