@@ -50,7 +50,7 @@ from wwc.publish import PublishError, compact, inspect_build, swap_in
 from wwc.quality.data_docs import prune_history
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.suites import LANDING_SUITE, MART_FRAMES
-from wwc.quality.validate import ValidationUnavailable, open_context
+from wwc.quality.validate import ValidationUnavailable, import_in_background, open_context
 from wwc.raw_loader import (
     RawFormatError,
     assemble_raw,
@@ -321,6 +321,7 @@ def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path
 def dbt_build(run: Run) -> None:
     """Stage 3 on the command line: dbt as a subprocess, its output on the terminal."""
     args = dbt_args(run)
+    import_in_background()  # the gates' library loads while dbt runs (a refresh has it already)
     started = time.perf_counter()
     # Judged under the link's lock: another warehouse's build from this checkout would
     # overwrite target/run_results.json.

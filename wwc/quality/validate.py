@@ -7,7 +7,9 @@ error, missing suite, unreadable frame) raises `ValidationUnavailable`: callers 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,19 @@ class Failure:
         column = f" [column {self.column}]" if self.column else ""
         seen = f"; found {', '.join(repr(v) for v in self.values)}" if self.values else ""
         return f"{self.reason}{column}: {self.count} row(s){where}{seen}"
+
+
+def import_in_background() -> None:
+    """Start importing Great Expectations (2-3 s, most of what a gate costs at x1) on a thread,
+    for a caller about to wait on something else first: `wwc build` waits on dbt's subprocess
+    before its gates, which then find GX loaded. A failure is left to `open_context`, which
+    meets it again and fails closed."""
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            import great_expectations  # noqa: F401
+
+    threading.Thread(target=load, name="import-great-expectations", daemon=True).start()
 
 
 def open_context(
