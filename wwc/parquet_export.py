@@ -87,8 +87,8 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[dic
 def _write_export(published: Path, target: Path) -> dict[str, Any]:
     """Write every public relation of the published file into target; return the manifest."""
     files = []
-    # Marts and reports have no order of their own (readers sort), and keeping the insertion
-    # order makes DuckDB write the 15 M-row fact on one thread: half the time without it.
+    # Marts and reports have no order of their own (readers sort); without keeping the
+    # insertion order DuckDB writes the 15 M-row fact faster (the x1000 export 2.9 s to 2.25 s).
     con = duckdb.connect(str(published), read_only=True, config={"preserve_insertion_order": False})
     try:
         for schema, name, kind, comment in _relations(con):
