@@ -16,28 +16,40 @@ import duckdb
 
 from wwc.raw_format import ENTITIES
 
-MARTS_SQL = """
-create table scored as
+
+# Scoring and sequencing, shared by the full floor and the delta: `results` and `assessments`
+# name the rows to score or sequence (every row, or the refresh's scope).
+def _scored(results: str) -> str:
+    return f"""
+with r as (select * from {results})
 select r.assessment_id, r.criterion_id, c.standard_version, c.practice_area,
        r.status = 'met' and (c.prerequisite_criterion_id is null
                              or coalesce(p.status = 'met', false)) as is_met
-from criterion_results r
+from r
 join criteria c on c.criterion_id = r.criterion_id
-left join criterion_results p
-  on p.assessment_id = r.assessment_id and p.criterion_id = c.prerequisite_criterion_id;
+left join r p on p.assessment_id = r.assessment_id and p.criterion_id = c.prerequisite_criterion_id;
+"""
 
-create table sequenced as
+
+def _sequenced(assessments: str) -> str:
+    return f"""
 with a as (
   select *, year(submitted_date) as assessment_year,
-         standard_version = max(standard_version) over () as is_current_standard
-  from assessments)
+         standard_version = (select max(standard_version) from assessments)
+             as is_current_standard
+  from {assessments})
 select *, assessment_year + 1 as certification_cohort,
        row_number() over (partition by city_id, standard_version
                           order by submitted_date, assessment_id) as assessment_number,
        min(case when is_current_standard then assessment_year end)
            over (partition by city_id) as entry_cohort
 from a;
+"""
 
+
+MARTS_SQL = f"""
+create table scored as {_scored("criterion_results")}
+create table sequenced as {_sequenced("assessments")}
 create table fct_criterion_results as
 select s.*, q.city_id, q.assessment_year, q.assessment_number, q.is_current_standard
 from scored s join sequenced q using (assessment_id);
@@ -73,7 +85,7 @@ where r.is_current_standard group by all;
 # renumber the city's others and move its entry cohort); the facts and dim_cities are rewritten
 # for those cities only; the two achievement marts are updated by subtracting the cities' old
 # contributions and adding their new ones. Assumes the file brings no new standard version.
-DELTA_SQL = """
+DELTA_SQL = f"""
 create temp table scope_cities as select distinct city_id from landing;
 
 create temp table old_year as
@@ -102,32 +114,17 @@ from landing;
 insert into criterion_results select assessment_id, criterion_id, status from landing;
 
 delete from sequenced where city_id in (select city_id from scope_cities);
-insert into sequenced
-with a as (
-  select *, year(submitted_date) as assessment_year,
-         standard_version = (select max(standard_version) from assessments)
-             as is_current_standard
-  from assessments where city_id in (select city_id from scope_cities))
-select *, assessment_year + 1 as certification_cohort,
-       row_number() over (partition by city_id, standard_version
-                          order by submitted_date, assessment_id) as assessment_number,
-       min(case when is_current_standard then assessment_year end)
-           over (partition by city_id) as entry_cohort
-from a;
+insert into sequenced {
+    _sequenced("assessments where city_id in (select city_id from scope_cities)")
+}
 
 create temp table scope as
 select assessment_id from sequenced where city_id in (select city_id from scope_cities);
 
 delete from scored where assessment_id in (select assessment_id from scope);
-insert into scored
-with r as (
-  select * from criterion_results where assessment_id in (select assessment_id from scope))
-select r.assessment_id, r.criterion_id, c.standard_version, c.practice_area,
-       r.status = 'met' and (c.prerequisite_criterion_id is null
-                             or coalesce(p.status = 'met', false)) as is_met
-from r
-join criteria c on c.criterion_id = r.criterion_id
-left join r p on p.assessment_id = r.assessment_id and p.criterion_id = c.prerequisite_criterion_id;
+insert into scored {
+    _scored("criterion_results where assessment_id in (select assessment_id from scope)")
+}
 
 delete from fct_criterion_results where city_id in (select city_id from scope_cities);
 insert into fct_criterion_results

@@ -67,6 +67,21 @@ def _project_copy(dest: Path) -> Path:
     return dest
 
 
+def _wwc_of_copy(project: Path, warehouse: Path, *args: str, **env: str) -> tuple[int, str]:
+    """`wwc <args>` of a project copy on `warehouse`: the copy's own package, so that its dbt
+    project (with a mutation) is the one built. Returns the exit code and the output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "wwc.cli", *args],
+        cwd=project,
+        env=dict(os.environ, WWC_WAREHOUSE=str(warehouse), PYTHONPATH=str(project), **env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -131,19 +146,8 @@ def test_a_wrong_mart_is_refused_and_the_published_file_kept(
     before = _sha256(published)
 
     seeds_dir = real_looking_seeds if seeds == "real-looking" else project / "seeds"
-    # The copy's own package, so that its dbt project (with the mutation) is the one built.
-    env = dict(os.environ, WWC_WAREHOUSE=str(published), PYTHONPATH=str(project))
-    done = subprocess.run(
-        [sys.executable, "-m", "wwc.cli", "build", "--seeds", str(seeds_dir)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode != 0, output[-3000:]
+    code, output = _wwc_of_copy(project, published, "build", "--seeds", str(seeds_dir))
+    assert code != 0, output[-3000:]
     assert re.search(rf"FAIL \d+ {failing_test} ", output), output[-3000:]
     assert "was not changed" in output
     assert _sha256(published) == before
@@ -169,23 +173,15 @@ def test_a_refresh_checks_the_grain_of_the_results_it_rewrote(built: Built, tmp_
     shutil.copy2(built.path, published)
     before = _sha256(published)
     write_landing(tmp_path / "data" / "landing" / "new.csv", landing_rows("A2020-971", "C9971"))
-    env = dict(
-        os.environ,
-        WWC_WAREHOUSE=str(published),
+    code, output = _wwc_of_copy(
+        project,
+        published,
+        "refresh",
+        "--seeds",
+        str(PROJECT_ROOT / "seeds"),
         WWC_LANDING_SETTLE_SECONDS="0.1",
-        PYTHONPATH=str(project),
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "wwc.cli", "refresh", "--seeds", str(PROJECT_ROOT / "seeds")],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode != 0, output[-3000:]
+    assert code != 0, output[-3000:]
     assert "Refreshing incrementally" in output
     assert re.search(r"FAIL \d+ unique_combination_of_columns_fct_criterion_results", output), (
         output[-3000:]

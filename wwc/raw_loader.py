@@ -294,7 +294,7 @@ def mark_refresh(con: duckdb.DuckDBPyConnection) -> None:
     """On a build copy of the published file: record in raw.build_info the newest row and the
     standard of the fact the refresh starts from. dbt's incremental models find what to rewrite
     from their own tables; the invariants on every criterion result read these two values
-    (macros/assessments_rewritten.sql), so a refresh checks the assessments it rewrote and a
+    (macros/assessments_to_refresh.sql), so a refresh checks the assessments it rewrote and a
     full build, where both are null, checks every one."""
     for column, kind in (("refreshed_since", "timestamp"), ("refreshed_from_standard", "integer")):
         # A file published before these columns existed.
