@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.dbt import wwc_dbt_models
+from orchestration.assets.dbt import dbt_models
 from orchestration.assets.ingest import landing_ingest
 from orchestration.assets.publish import published_warehouse_asset
 from orchestration.checks import gx_mart_checks
@@ -17,13 +17,14 @@ from wwc.settings import Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
+    models = dbt_models(settings)
     return dg.Definitions(
-        assets=[landing_ingest, wwc_dbt_models, published_warehouse_asset(settings)],
+        assets=[landing_ingest, models, published_warehouse_asset(settings, models)],
         asset_checks=gx_mart_checks,
         jobs=[warehouse_job],
         schedules=[nightly_build(settings)],
         sensors=[landing_sensor(settings)],
-        resources={"dbt": dbt_resource(), "writer": warehouse_writer(settings)},
+        resources={"dbt": dbt_resource(settings), "writer": warehouse_writer(settings)},
     )
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from dagster_dbt import DbtProject
 
-from wwc.settings import PROJECT_ROOT
+from wwc.settings import PROJECT_ROOT, Settings
 
-wwc_dbt_project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
+
+def dbt_project(settings: Settings) -> DbtProject:
+    """The project, with the manifest in the settings' dbt target folder."""
+    return DbtProject(
+        project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT, target_path=settings.dbt_target
+    )

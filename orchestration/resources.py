@@ -12,7 +12,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from orchestration.project import wwc_dbt_project
+from orchestration.project import dbt_project
 from wwc.dbt_runner import dbt_executable
 from wwc.pipeline import Run, Say, writing
 from wwc.seeds_manifest import Seeds
@@ -76,6 +76,6 @@ class WwcDbtCliResource(DbtCliResource):
         return None
 
 
-def dbt_resource() -> DbtCliResource:
+def dbt_resource(settings: Settings) -> DbtCliResource:
     # The dbt of this environment, found whether or not the venv is on PATH.
-    return WwcDbtCliResource(project_dir=wwc_dbt_project, dbt_executable=dbt_executable())
+    return WwcDbtCliResource(project_dir=dbt_project(settings), dbt_executable=dbt_executable())

@@ -1,4 +1,5 @@
-"""Fixtures only (helpers are in tests/support/): one real `wwc build` shared by the session,
+"""Fixtures only (helpers are in tests/support/): one real `wwc build` shared by the session
+(one per worker: the suite runs on pytest-xdist's workers, each with its own dbt target folder),
 private copies of it, the dbt manifest the Dagster definitions load, and the Spark opt-in."""
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from support.commands import Built, run_wwc
+from support.commands import PROJECT_ROOT, Built, run_wwc
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On an xdist worker: a dbt target folder of its own, for this process and every `wwc`,
+    dbt and Dagster process it starts. Builds that share a target folder take turns (they write
+    the same manifest); with one each, the workers' builds run side by side."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        os.environ["DBT_TARGET_PATH"] = str(PROJECT_ROOT / "target" / f"pytest-{worker}")
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +43,14 @@ def published_copy(built: Built, tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The dbt manifest the Dagster definitions load, prepared ahead as operators do."""
-    from wwc.dbt_runner import build_copy_args, run_dbt
+    from wwc.dbt_runner import build_copy_args, linked_build_copy, run_dbt
     from wwc.settings import Settings
 
+    settings = Settings.from_env()
     scratch = tmp_path_factory.mktemp("parse") / "wwc.duckdb"
-    assert run_dbt(["parse", "--quiet", *build_copy_args(scratch)], Settings()) == 0
+    with linked_build_copy(scratch, settings):
+        parsed = run_dbt(["parse", "--quiet", *build_copy_args(scratch, settings)], settings)
+    assert parsed == 0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

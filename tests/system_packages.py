@@ -27,7 +27,12 @@ def _missing(config: pytest.Config) -> list[tuple[str, str]]:
     return [(command, package) for command, package in wanted if not shutil.which(command)]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # Once, in the main process, before pytest-xdist starts its workers (its own
+    # pytest_sessionstart runs last); the workers find the packages installed.
+    if hasattr(session.config, "workerinput"):
+        return
     missing = _missing(session.config)
     if not missing:
         return

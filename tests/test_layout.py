@@ -18,8 +18,9 @@ PRODUCTION = sorted(
 WRITES_ENVIRON = re.compile(
     r"os\.environ\[[^\]]+\]\s*=|os\.environ\.(setdefault|update|pop)\(|os\.putenv|del os\.environ"
 )
+SETTING = r"(WWC_|PG|DBT_TARGET_PATH)"
 READS_SETTING = re.compile(
-    r"""(os\.environ\.get|os\.getenv)\(\s*["'](WWC_|PG)|os\.environ\[\s*["'](WWC_|PG)"""
+    rf"""(os\.environ\.get|os\.getenv)\(\s*["']{SETTING}|os\.environ\[\s*["']{SETTING}"""
 )
 
 
@@ -28,7 +29,7 @@ def test_no_production_module_writes_the_environment() -> None:
     assert offenders == []
 
 
-def test_only_the_settings_read_wwc_and_pg_variables() -> None:
+def test_only_the_settings_read_wwc_pg_and_dbt_target_variables() -> None:
     readers = {
         path.relative_to(PROJECT_ROOT).as_posix()
         for path in PRODUCTION

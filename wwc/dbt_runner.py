@@ -3,9 +3,10 @@ subprocess of the same environment, streaming its progress to the terminal.
 
 The DuckDB file dbt writes is an argument of the command (`database_args`: the `wwc_build_file`
 var that profiles.yml reads), so the command line and Dagster's dbt resource pass it the same
-way; a build copy is passed by a fixed path through a link (`build_copy_args`), so that dbt's
-partial parsing holds across warehouses. The other values profiles.yml reads come from the
-settings, as the subprocess's environment.
+way; a build copy is passed by a fixed path through a link in dbt's target folder
+(`build_copy_args`), so that dbt's partial parsing holds across warehouses. The other values
+profiles.yml reads, and the target folder, come from the settings, as the subprocess's
+environment.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from wwc.errors import is_machine_fault
 from wwc.seeds_manifest import Seeds
 from wwc.settings import PROJECT_ROOT, Settings
 
-TARGET_DIR = PROJECT_ROOT / "target"
-BUILD_LINK = TARGET_DIR / "wwc_build"  # see build_copy_args
+BUILD_LINK = "wwc_build"  # in the target folder: see build_copy_args
 PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
 
 
@@ -42,25 +42,28 @@ def database_args(database_file: Path) -> list[str]:
     return ["--vars", json.dumps({"wwc_build_file": str(database_file)})]
 
 
-def build_copy_args(build_file: Path) -> list[str]:
-    """`database_args` for a build copy, reached through the project's fixed link
+def build_copy_args(build_file: Path, settings: Settings) -> list[str]:
+    """`database_args` for a build copy, reached through the target folder's fixed link
     (`linked_build_copy`): dbt parses again in full whenever its vars or the profile's rendered
-    path change, so every build of every warehouse from this checkout passes the same path."""
-    return database_args(BUILD_LINK / build_file.name)
+    path change, so every build of every warehouse with this target folder passes the same
+    path."""
+    return database_args(settings.dbt_target / BUILD_LINK / build_file.name)
 
 
 @contextmanager
-def linked_build_copy(build_file: Path) -> Iterator[None]:
-    """For one dbt run: point target/wwc_build at the build copy's folder, holding a lock so
-    that two builds from this checkout (of different warehouses) take turns. The link is to the
-    folder, so DuckDB's write-ahead log is written beside the build copy itself."""
-    TARGET_DIR.mkdir(exist_ok=True)
-    with (TARGET_DIR / "wwc_build.lock").open("a") as lock:
+def linked_build_copy(build_file: Path, settings: Settings) -> Iterator[None]:
+    """For one dbt command: point <target>/wwc_build at the build copy's folder, holding a lock
+    so that two dbt commands with this target folder (of different warehouses) take turns: they
+    write the same manifest and partial parse. The link is to the folder, so DuckDB's write-ahead
+    log is written beside the build copy itself."""
+    target = settings.dbt_target
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / "wwc_build.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        staged = TARGET_DIR / f".wwc_build.{os.getpid()}"
+        staged = target / f".wwc_build.{os.getpid()}"
         staged.unlink(missing_ok=True)
         staged.symlink_to(build_file.parent.resolve(), target_is_directory=True)
-        os.replace(staged, BUILD_LINK)
+        os.replace(staged, target / BUILD_LINK)
         yield
 
 
@@ -88,8 +91,8 @@ def run_dbt(args: list[str], settings: Settings, target: str | None = None) -> i
     """Run `dbt <args>` (with `database_args` for DuckDB) or on another target of profiles.yml
     (`postgres`, `spark`); return dbt's exit code.
 
-    Another target keeps its own target folder (`target/<name>`), so its manifest and partial
-    parse never replace the DuckDB ones Dagster reads from `target/`."""
+    Another target keeps its own target folder (`<target>/<name>`), so its manifest and partial
+    parse never replace the DuckDB ones Dagster reads from the target folder."""
     # The process environment passes through (PATH, HOME, ...); the project's values are the
     # settings' own.
     env = dict(os.environ) | settings.dbt_environment()
@@ -99,7 +102,7 @@ def run_dbt(args: list[str], settings: Settings, target: str | None = None) -> i
     project = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
     command = [dbt_executable(), *args, *project]
     if target:
-        command += ["--target", target, "--target-path", str(TARGET_DIR / target)]
+        command += ["--target", target, "--target-path", str(settings.dbt_target / target)]
     # subprocess.run kills and waits for dbt if this process is interrupted (SIGTERM becomes
     # SystemExit in wwc.cli); a kill that gives no chance to clean up reaches dbt through
     # PDEATHSIG. Either way dbt never outlives the writer lock this process holds.
@@ -155,7 +158,7 @@ def verdict(exit_code: int, target_dir: Path, since: float) -> Verdict:
     return Verdict(tuple(failed), None)
 
 
-def run_seconds(target_dir: Path = TARGET_DIR) -> float:
+def run_seconds(target_dir: Path) -> float:
     """Execution time of the last dbt run (run_results.json), without start-up and parsing."""
     try:
         results = json.loads((target_dir / "run_results.json").read_text())

@@ -295,7 +295,7 @@ def dbt_args(run: Run) -> list[str]:
     args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip)
     if run.full_refresh:
         args.append("--full-refresh")
-    return args + dbt_runner.build_copy_args(run.build_file)
+    return args + dbt_runner.build_copy_args(run.build_file, run.settings)
 
 
 def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path) -> None:
@@ -323,11 +323,11 @@ def dbt_build(run: Run) -> None:
     args = dbt_args(run)
     import_in_background()  # the gates' library loads while dbt runs (a refresh has it already)
     started = time.perf_counter()
-    # Judged under the link's lock: another warehouse's build from this checkout would
-    # overwrite target/run_results.json.
-    with dbt_runner.linked_build_copy(run.build_file):
+    # Judged under the link's lock: another warehouse's build with this target folder would
+    # overwrite its run_results.json.
+    with dbt_runner.linked_build_copy(run.build_file, run.settings):
         code = dbt_runner.run_dbt(args, run.settings)
-        dbt_finished(run, code, time.perf_counter() - started, dbt_runner.TARGET_DIR)
+        dbt_finished(run, code, time.perf_counter() - started, run.settings.dbt_target)
 
 
 def gates(run: Run) -> None:

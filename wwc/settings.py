@@ -70,6 +70,11 @@ class Settings:
     spark_master: str = "local[2]"  # WWC_SPARK_MASTER
     postgres: PostgresConnection = PostgresConnection()  # PGHOST, PGPORT, PGUSER, ...
     pg_reader_role: str = "wwc_reader"  # WWC_PG_READER_ROLE
+    # DBT_TARGET_PATH (dbt's own variable, relative to the project): dbt's manifest and partial
+    # parse, and the link through which it reaches a build copy (dbt_runner.linked_build_copy).
+    # Builds from one checkout take turns in one target folder; builds with different target
+    # folders run side by side (the test suite's workers each have their own).
+    dbt_target: Path = PROJECT_ROOT / "target"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +101,7 @@ class Settings:
                 dbname=env.get("PGDATABASE", pg.dbname),
             ),
             pg_reader_role=env.get("WWC_PG_READER_ROLE", defaults.pg_reader_role),
+            dbt_target=(PROJECT_ROOT / env.get("DBT_TARGET_PATH", "target")).resolve(),
             **{name: _path(env[var]) for var, name in optional.items() if env.get(var)},
         )
 
@@ -142,10 +148,12 @@ class Settings:
         return self.data_dir / "dagster_home"
 
     def dbt_environment(self) -> dict[str, str]:
-        """The variables profiles.yml reads, for the environment of a dbt subprocess."""
+        """The variables profiles.yml reads, and dbt's target folder, for the environment of a dbt
+        subprocess."""
         return {
             "WWC_WAREHOUSE": str(self.warehouse),
             "WWC_SPARK_HOME": str(self.spark_home),
             "WWC_SPARK_MASTER": self.spark_master,
+            "DBT_TARGET_PATH": str(self.dbt_target),
             **self.postgres.environment(),
         }

@@ -6,13 +6,12 @@ import time
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.project import wwc_dbt_project
+from orchestration.project import dbt_project
 from orchestration.resources import Writer
-from wwc.dbt_runner import TARGET_DIR, linked_build_copy
+from wwc.dbt_runner import linked_build_copy
 from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure
 from wwc.quality.validate import import_in_background
-
-DAGSTER_TARGET = TARGET_DIR / "dagster"
+from wwc.settings import Settings
 
 
 class WwcTranslator(DagsterDbtTranslator):
@@ -22,25 +21,34 @@ class WwcTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-@dbt_assets(
-    manifest=wwc_dbt_project.manifest_path,
-    project=wwc_dbt_project,
-    dagster_dbt_translator=WwcTranslator(),
-)
-def wwc_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, writer: dg.ResourceParam[Writer]
-):
-    run = writer.run(context.log.info)
-    import_in_background()  # the gates' library loads while dbt runs (a refresh has it already)
-    with quarantine_on_failure(run):
-        started = time.perf_counter()
-        # The pipeline judges the exit code (and quarantines), as on the command line.
-        with linked_build_copy(run.build_file):
-            # One target folder for every run (runs take turns under the link's lock): dbt's
-            # partial parse carries from run to run, and no run leaves a folder behind.
-            invocation = dbt.cli(
-                dbt_args(run), context=context, raise_on_error=False, target_path=DAGSTER_TARGET
-            )
-            yield from invocation.stream()
-            code = invocation.wait().process.returncode
-        dbt_finished(run, code, time.perf_counter() - started, invocation.target_path)
+def dbt_models(settings: Settings) -> dg.AssetsDefinition:
+    """Every dbt model, seed and test, from the manifest `wwc dagster` prepared in the settings'
+    dbt target folder. Runs write to its `dagster` subfolder."""
+    project = dbt_project(settings)
+    run_target = settings.dbt_target / "dagster"
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=WwcTranslator(),
+    )
+    def wwc_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, writer: dg.ResourceParam[Writer]
+    ):
+        run = writer.run(context.log.info)
+        # The gates' library loads while dbt runs (a refresh has it already).
+        import_in_background()
+        with quarantine_on_failure(run):
+            started = time.perf_counter()
+            # The pipeline judges the exit code (and quarantines), as on the command line.
+            with linked_build_copy(run.build_file, run.settings):
+                # One target folder for every run (runs take turns under the link's lock): dbt's
+                # partial parse carries from run to run, and no run leaves a folder behind.
+                invocation = dbt.cli(
+                    dbt_args(run), context=context, raise_on_error=False, target_path=run_target
+                )
+                yield from invocation.stream()
+                code = invocation.wait().process.returncode
+            dbt_finished(run, code, time.perf_counter() - started, invocation.target_path)
+
+    return wwc_dbt_models

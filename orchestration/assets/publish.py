@@ -5,17 +5,18 @@ import datetime as dt
 
 import dagster as dg
 
-from orchestration.assets.dbt import wwc_dbt_models
 from orchestration.resources import Writer
 from wwc.pipeline import outputs, publish, quarantine_on_failure
 from wwc.settings import Settings
 
 
-def published_warehouse_asset(settings: Settings) -> dg.AssetsDefinition:
+def published_warehouse_asset(
+    settings: Settings, dbt_models: dg.AssetsDefinition
+) -> dg.AssetsDefinition:
     @dg.asset(
         name="published_warehouse",
         group_name="publish",
-        deps=list(wwc_dbt_models.keys),
+        deps=list(dbt_models.keys),
         kinds={"duckdb"},
         description="data/wwc.duckdb (or WWC_WAREHOUSE): what analysts and BI tools open "
         "read-only.",
