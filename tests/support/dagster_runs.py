@@ -13,13 +13,9 @@ from wwc.settings import Settings
 def settings_for(warehouse: Path, **overrides) -> Settings:
     """The settings `wwc` and the code server would read with WWC_WAREHOUSE=warehouse (and the
     test worker's dbt target folder, conftest.py)."""
-    env = {"WWC_WAREHOUSE": str(warehouse)} | _dbt_target()
-    return dataclasses.replace(Settings.from_env(env), **overrides)
-
-
-def _dbt_target() -> dict[str, str]:
     worker = Settings.from_env()
-    return {"DBT_TARGET_PATH": str(worker.dbt_target)}
+    env = {"WWC_WAREHOUSE": str(warehouse), "DBT_TARGET_PATH": str(worker.dbt_target)}
+    return dataclasses.replace(Settings.from_env(env), **overrides)
 
 
 def definitions_for(settings: Settings):
