@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from support.commands import PROJECT_ROOT, Built, run_wwc
+from support.commands import Built, run_wwc
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """On an xdist worker: a dbt target folder of its own, for this process and every `wwc`,
-    dbt and Dagster process it starts. Builds that share a target folder take turns (they write
-    the same manifest); with one each, the workers' builds run side by side."""
+    """On an xdist worker: a dbt target folder of its own, and dbt's log beside it, for this
+    process and every `wwc`, dbt and Dagster process it starts. Builds that share a target
+    folder take turns (they write the same manifest); with one each, the workers' builds run
+    side by side. Relative, so a copy of the project (the mutation tests', test_invariants.py)
+    builds in its own folder, not in this checkout's."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
-        os.environ["DBT_TARGET_PATH"] = str(PROJECT_ROOT / "target" / f"pytest-{worker}")
+        os.environ["DBT_TARGET_PATH"] = f"target/pytest-{worker}"
+        os.environ["DBT_LOG_PATH"] = f"target/pytest-{worker}/logs"
 
 
 @pytest.fixture(scope="session")

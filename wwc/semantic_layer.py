@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from wwc.settings import PROJECT_ROOT, Settings
 
@@ -55,13 +56,14 @@ def run_mf(args: list[str], settings: Settings) -> int:
 def _mf_in_this_project() -> None:
     from dbt_metricflow.cli import main as mf_main
     from dbt_metricflow.cli.dbt_connectors.dbt_config_accessor import dbtArtifacts
+    from metricflow_semantic_interfaces.protocols.semantic_manifest import SemanticManifest
     from metricflow_semantics.model.dbt_manifest_parser import (
         parse_manifest_from_dbt_generated_manifest,
     )
 
     manifest = Settings.from_env().dbt_target / "semantic_manifest.json"
 
-    def from_the_target_folder(project_root: object) -> object:
+    def from_the_target_folder(project_root: Path) -> SemanticManifest:
         return parse_manifest_from_dbt_generated_manifest(manifest.read_text())
 
     class NoUpdateCheck:

@@ -1,6 +1,7 @@
 """Every setting of the project, read from the environment once (`Settings.from_env`) and passed
 explicitly from there: to the stages, to the Dagster definitions, and to dbt as the environment
-of its subprocess. No module reads a WWC_* or PG* variable itself, and none writes os.environ.
+of its subprocess. No module reads a WWC_* or PG* variable or DBT_TARGET_PATH itself, and none
+writes os.environ.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ class Settings:
                 dbname=env.get("PGDATABASE", pg.dbname),
             ),
             pg_reader_role=env.get("WWC_PG_READER_ROLE", defaults.pg_reader_role),
-            dbt_target=(PROJECT_ROOT / env.get("DBT_TARGET_PATH", "target")).resolve(),
+            dbt_target=(PROJECT_ROOT / (env.get("DBT_TARGET_PATH") or "target")).resolve(),
             **{name: _path(env[var]) for var, name in optional.items() if env.get(var)},
         )
 

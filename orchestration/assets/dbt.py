@@ -22,10 +22,9 @@ class WwcTranslator(DagsterDbtTranslator):
 
 
 def dbt_models(settings: Settings) -> dg.AssetsDefinition:
-    """Every dbt model, seed and test, from the manifest `wwc dagster` prepared in the settings'
-    dbt target folder. Runs write to its `dagster` subfolder."""
+    """Every dbt model and test, from the manifest `wwc dagster` prepared in the settings' dbt
+    target folder. Runs write to its `dagster` subfolder."""
     project = dbt_project(settings)
-    run_target = settings.dbt_target / "dagster"
 
     @dbt_assets(
         manifest=project.manifest_path,
@@ -45,7 +44,10 @@ def dbt_models(settings: Settings) -> dg.AssetsDefinition:
                 # One target folder for every run (runs take turns under the link's lock): dbt's
                 # partial parse carries from run to run, and no run leaves a folder behind.
                 invocation = dbt.cli(
-                    dbt_args(run), context=context, raise_on_error=False, target_path=run_target
+                    dbt_args(run),
+                    context=context,
+                    raise_on_error=False,
+                    target_path=run.settings.dbt_target / "dagster",
                 )
                 yield from invocation.stream()
                 code = invocation.wait().process.returncode

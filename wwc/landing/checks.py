@@ -27,8 +27,8 @@ def enrich(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         con.execute("select standard_version, count(*) from raw.criteria group by 1").fetchall()
     )
     # Only the file's own cities and assessments are looked up, so the check costs what the
-    # file holds, not what the warehouse holds (fetching them all took 12 s of a refresh at
-    # x10000).
+    # file holds, not what the warehouse holds (fetching them all took 0.29 s per file at x1000
+    # and grew with the warehouse).
     cities = frame["city_id"].dropna().unique().tolist()
     assessments = frame["assessment_id"].dropna().unique().tolist()
     known_cities = {
