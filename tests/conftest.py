@@ -46,14 +46,10 @@ def published_copy(built: Built, tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The dbt manifest the Dagster definitions load, prepared ahead as operators do."""
-    from wwc.dbt_runner import build_copy_args, linked_build_copy, run_dbt
+    from wwc.dbt_runner import parse_manifest
     from wwc.settings import Settings
 
-    settings = Settings.from_env()
-    scratch = tmp_path_factory.mktemp("parse") / "wwc.duckdb"
-    with linked_build_copy(scratch, settings):
-        parsed = run_dbt(["parse", "--quiet", *build_copy_args(scratch, settings)], settings)
-    assert parsed == 0
+    assert parse_manifest(tmp_path_factory.mktemp("parse") / "wwc.duckdb", Settings.from_env()) == 0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

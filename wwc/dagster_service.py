@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from wwc.dbt_runner import build_copy_args, linked_build_copy, run_dbt
+from wwc.dbt_runner import parse_manifest
 from wwc.pipeline import BuildResult
 from wwc.settings import PROJECT_ROOT, Settings
 
@@ -44,12 +44,7 @@ def prepare(settings: Settings) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INSTANCE_SETTINGS, home / "dagster.yaml")
     init_instance(home)
-    # Under the link's lock: a build with the same target folder writes the same manifest.
-    with linked_build_copy(settings.build_file, settings):
-        parsed = run_dbt(
-            ["parse", "--quiet", *build_copy_args(settings.build_file, settings)], settings
-        )
-    if parsed != 0:
+    if parse_manifest(settings.build_file, settings) != 0:
         raise RuntimeError("dbt parse failed; the Dagster definitions need its manifest")
     return home
 

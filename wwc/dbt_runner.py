@@ -87,6 +87,15 @@ def build_args(
     return ["build", "--exclude", " ".join(excluded)] if excluded else ["build"]
 
 
+def parse_manifest(build_file: Path, settings: Settings) -> int:
+    """`dbt parse` for a build copy's path, into the settings' target folder: the manifest the
+    Dagster definitions load, prepared against the path their runs pass, so the first run parses
+    partially. Under the link's lock, as a build with that folder writes the same manifest.
+    Returns dbt's exit code."""
+    with linked_build_copy(build_file, settings):
+        return run_dbt(["parse", "--quiet", *build_copy_args(build_file, settings)], settings)
+
+
 def run_dbt(args: list[str], settings: Settings, target: str | None = None) -> int:
     """Run `dbt <args>` (with `database_args` for DuckDB) or on another target of profiles.yml
     (`postgres`, `spark`); return dbt's exit code.

@@ -13,9 +13,10 @@ from wwc.settings import Settings
 def settings_for(warehouse: Path, **overrides) -> Settings:
     """The settings `wwc` and the code server would read with WWC_WAREHOUSE=warehouse (and the
     test worker's dbt target folder, conftest.py)."""
-    worker = Settings.from_env()
-    env = {"WWC_WAREHOUSE": str(warehouse), "DBT_TARGET_PATH": str(worker.dbt_target)}
-    return dataclasses.replace(Settings.from_env(env), **overrides)
+    worker_target = Settings.from_env().dbt_target
+    return dataclasses.replace(
+        Settings.from_env({}), warehouse=warehouse, dbt_target=worker_target, **overrides
+    )
 
 
 def definitions_for(settings: Settings):
