@@ -50,7 +50,7 @@ from wwc.publish import PublishError, compact, inspect_build, swap_in
 from wwc.quality.data_docs import prune_history
 from wwc.quality.marts import data_docs_index, validate_marts
 from wwc.quality.suites import LANDING_SUITE, MART_FRAMES
-from wwc.quality.validate import ValidationUnavailable, import_in_background, open_context
+from wwc.quality.validate import ValidationUnavailable, import_in_background, open_suites
 from wwc.raw_loader import (
     RawFormatError,
     assemble_raw,
@@ -239,7 +239,7 @@ def check_landing(run: Run) -> bool:
     settings, say = run.settings, run.say
     if run.new_files:
         started = time.perf_counter()
-        context = open_context(settings.expectations, settings.gx_runtime)  # fails closed
+        suites = open_suites(settings.expectations, settings.gx_runtime)  # fails closed
         # Room for this run's validations in the bounded Data Docs history.
         prune_history(settings.gx_runtime, [LANDING_SUITE], settings.data_docs_runs - 1)
         copies = settings.build_dir / "landing_copies"
@@ -247,7 +247,7 @@ def check_landing(run: Run) -> bool:
         folders = (settings.accepted, settings.quarantine, copies)
         with duckdb.connect(str(run.build_file)) as con:
             try:
-                intake = check_files(run.new_files, con, context, folders, say)
+                intake = check_files(run.new_files, con, suites, folders, say)
             except FolderUnavailable as exc:
                 raise BuildError(
                     f"{exc}; no file is to blame, and every file not yet quarantined was left in "
@@ -258,7 +258,7 @@ def check_landing(run: Run) -> bool:
             run.waiting += intake.waiting
             staged = [record for _, record in run.staged]
             record_load_log(con, all_records(settings.accepted, settings.quarantine) + staged)
-        data_docs_index(settings.gx_runtime)
+        suites.write_docs()
         run.stages["landing_checks"] = time.perf_counter() - started
     if run.full_build:
         return True
@@ -338,12 +338,12 @@ def gates(run: Run) -> None:
         started = time.perf_counter()
         settings = run.settings
         try:
-            context = open_context(settings.expectations, settings.gx_runtime)
+            suites = open_suites(settings.expectations, settings.gx_runtime)
             prune_history(settings.gx_runtime, MART_FRAMES, settings.data_docs_runs - 1)
-            run.gate_problems = validate_marts(context, run.build_file)
+            run.gate_problems = validate_marts(suites, run.build_file)
+            run.data_docs = suites.write_docs()
         except ValidationUnavailable as exc:
             raise BuildError(f"the marts could not be validated: {exc}. {run.unchanged()}") from exc
-        run.data_docs = data_docs_index(settings.gx_runtime)
         run.stages["quality_gates"] = time.perf_counter() - started
     problems = [problem for found in run.gate_problems.values() for problem in found]
     if problems:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from wwc.landing.format import CITY_ATTRIBUTES
 from wwc.quality.suites import LANDING_SUITE
-from wwc.quality.validate import Failure, run_suite
+from wwc.quality.validate import Failure, Suites
 
 
 def _per_group_variants(frame: pd.DataFrame, key: str, columns: list[str]) -> pd.Series:
@@ -84,6 +84,6 @@ def enrich(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def check_landing_frame(
-    context, frame: pd.DataFrame, con: duckdb.DuckDBPyConnection
+    suites: Suites, frame: pd.DataFrame, con: duckdb.DuckDBPyConnection
 ) -> list[Failure]:
-    return run_suite(context, LANDING_SUITE, enrich(frame, con))
+    return suites.run(LANDING_SUITE, enrich(frame, con))

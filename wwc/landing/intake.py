@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -31,6 +30,7 @@ from wwc.landing.files import (
 )
 from wwc.landing.format import shown
 from wwc.landing.parse import UnreadableFile, read_landing
+from wwc.quality.validate import Suites
 from wwc.raw_loader import load_landing_frame
 
 
@@ -42,7 +42,7 @@ class Intake:
 
 
 def _judge(
-    file: LandingFile, record: Record, con: duckdb.DuckDBPyConnection, context: Any
+    file: LandingFile, record: Record, con: duckdb.DuckDBPyConnection, suites: Suites
 ) -> list[str]:
     """Read, check and load one file's private copy; the reasons it is refused, if any. Every
     error of this file (its text, its values, the load of exactly the checked values) is its
@@ -53,7 +53,7 @@ def _judge(
     except UnreadableFile as exc:
         return exc.reasons
     record.rows, record.assessments = len(frame), int(frame["assessment_id"].nunique())
-    failures = check_landing_frame(context, frame, con)
+    failures = check_landing_frame(suites, frame, con)
     if failures:
         return [failure.describe() for failure in failures]
     record.stored_as = accepted_name(record)
@@ -72,11 +72,11 @@ def _judge(
 def check_files(
     files: list[LandingFile],
     con: duckdb.DuckDBPyConnection,
-    context: Any,
+    suites: Suites,
     folders: tuple[Path, Path, Path],
     say: Callable[[str], None],
 ) -> Intake:
-    """folders: accepted, quarantine and the run's private copies. context: an open Great
+    """folders: accepted, quarantine and the run's private copies. suites: an open Great
     Expectations context (opened first, so that a validation that cannot run stops the batch
     before any file moves). Raises FolderUnavailable when a copy or a move fails for a reason
     that is no file's fault."""
@@ -115,7 +115,7 @@ def check_files(
             refuse(file, record, DUPLICATE, [reason])
             continue
         say(f"Checking {file.shown}")
-        reasons = _judge(file, record, con, context)
+        reasons = _judge(file, record, con, suites)
         if reasons:
             refuse(file, record, REJECTED, reasons)
             continue

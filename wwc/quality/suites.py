@@ -304,10 +304,10 @@ def write_suites() -> list[str]:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    from wwc.quality.validate import open_context
+    from wwc.quality.validate import open_suites
 
     _reset_context_files()
-    context = open_context()
+    context = open_suites().context
     source = context.data_sources.add_pandas("frames")
     definitions = {LANDING_SUITE: _landing(gxe)} | _marts(gxe)
     for name, expectations in definitions.items():
@@ -322,7 +322,8 @@ def write_suites() -> list[str]:
             gx.Checkpoint(
                 name=name,
                 validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
+                # No Data Docs action: Suites.write_docs writes a run's pages at once.
+                actions=[],
                 result_format={"result_format": "COMPLETE"},
             )
         )
