@@ -288,6 +288,42 @@ def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_righ
                 "select criteria_met from marts.fct_assessments where assessment_id = 'A2020-974'"
             ).fetchall() == [(7,)]
         assert loaded == [("new.csv", 1), ("z queued last.csv", 1)]
+
+        # Terminated from another process, as from the UI: the run worker (a fork of the
+        # launcher's preloaded process, its pid a tag of the run) stops, the run ends
+        # cancelled, nothing is published and the file stays in landing.
+        import dagster as dg
+
+        from orchestration.run_launcher import PID_TAG
+
+        write_landing(landing / "stopped.csv", landing_rows("A2020-975", "C9975"))
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+
+            def started() -> list:
+                return instance.get_runs(
+                    dg.RunsFilter(
+                        tags={"wwc/landing_file": "stopped.csv"},
+                        statuses=[dg.DagsterRunStatus.STARTED],
+                    )
+                )
+
+            _wait(started, 120, "the run of stopped.csv to start", processes)
+            run = started()[0]
+            assert int(run.tags[PID_TAG]) > 0
+            assert instance.run_launcher.terminate(run.run_id)
+            _wait(
+                lambda: instance.get_run_by_id(run.run_id).is_finished, 120, "the stop", processes
+            )
+            assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.CANCELED
+            worker = [
+                e.message
+                for e in instance.all_logs(run.run_id)
+                if e.message.startswith("Started process for run")
+            ]
+            assert worker == [f"Started process for run (pid: {run.tags[PID_TAG]})."]
+        assert _assessments(warehouse) == 326
+        assert (landing / "stopped.csv").exists()
+        assert not (warehouse.parent / f".{warehouse.name}.build").exists()  # the build copy
     finally:
         for proc in processes.values():
             if proc.poll() is None:
