@@ -301,7 +301,7 @@ def _writes_limited_to(size: int):
     return limit
 
 
-@pytest.mark.parametrize("fault", ["dbt cannot start", "disk full"])
+@pytest.mark.parametrize("fault", ["dbt cannot start", "disk full", "Data Docs cannot be written"])
 def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     """A build that fails for a reason no file causes blames no file: both stay in landing, the
     published file is unchanged, and the next run loads them."""
@@ -313,8 +313,12 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     write_landing(landing / "a.csv", landing_rows("A2020-994", "C9994"))
     write_landing(landing / "b.csv", landing_rows("A2020-995", "C9995"))
     env, limit = _env(warehouse), None
+    data_docs = tmp_path / "gx" / "data_docs"
     if fault == "dbt cannot start":
         env["DBT_LOG_PATH"] = "/proc/wwc-no-such-folder"  # dbt cannot open its log
+    elif fault == "Data Docs cannot be written":  # the pages of the landing checks
+        data_docs.parent.mkdir()
+        data_docs.write_text("a file where the Data Docs folder should be\n")
     else:
         limit = _writes_limited_to(warehouse.stat().st_size + 1_000_000)  # the copy cannot grow
         env["DBT_LOG_PATH"] = str(tmp_path / "logs")  # a fresh log: dbt's own writes fit
@@ -324,10 +328,14 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     assert run.returncode == 1, run.stdout[-2000:]
     assert "Traceback" not in run.stdout + run.stderr
     assert "no file is to blame" in run.stderr.lower(), run.stderr
+    if data_docs.is_file():
+        assert "Data Docs could not be written" in run.stderr
     assert f"The published warehouse {warehouse} was not changed." in run.stderr
     assert sorted(p.name for p in landing.iterdir()) == ["a.csv", "b.csv"]
     assert list((tmp_path / "quarantine").glob("*.csv")) == []
     assert _sha(warehouse) == before
+    if data_docs.is_file():
+        data_docs.unlink()
     again = _run(warehouse)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr
     assert _count(warehouse) == 326

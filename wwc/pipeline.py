@@ -47,8 +47,8 @@ from wwc.landing.intake import check_files
 from wwc.lock import writer_lock
 from wwc.outputs import write_outputs
 from wwc.publish import PublishError, compact, inspect_build, swap_in
-from wwc.quality.data_docs import prune_history
-from wwc.quality.marts import data_docs_index, validate_marts
+from wwc.quality.data_docs import data_docs_index, prune_history
+from wwc.quality.marts import validate_marts
 from wwc.quality.suites import LANDING_SUITE, MART_FRAMES
 from wwc.quality.validate import ValidationUnavailable, import_in_background, open_suites
 from wwc.raw_loader import (
@@ -258,7 +258,14 @@ def check_landing(run: Run) -> bool:
             run.waiting += intake.waiting
             staged = [record for _, record in run.staged]
             record_load_log(con, all_records(settings.accepted, settings.quarantine) + staged)
-        suites.write_docs()
+        try:
+            suites.write_docs()
+        except ValidationUnavailable as exc:
+            raise BuildError(
+                f"{exc}; no file is to blame, and the files that passed were left in landing for "
+                f"the next run. {run.unchanged()}",
+                nobodys=True,
+            ) from exc
         run.stages["landing_checks"] = time.perf_counter() - started
     if run.full_build:
         return True
@@ -340,10 +347,15 @@ def gates(run: Run) -> None:
         try:
             suites = open_suites(settings.expectations, settings.gx_runtime)
             prune_history(settings.gx_runtime, MART_FRAMES, settings.data_docs_runs - 1)
-            run.gate_problems = validate_marts(suites, run.build_file)
+            found = validate_marts(suites, run.build_file)
             run.data_docs = suites.write_docs()
         except ValidationUnavailable as exc:
-            raise BuildError(f"the marts could not be validated: {exc}. {run.unchanged()}") from exc
+            # No verdict (Dagster's checks and the publish step read gate_problems): fail closed,
+            # and no file is to blame for suites that could not run.
+            raise BuildError(
+                f"the marts could not be validated: {exc}. {run.unchanged()}", nobodys=True
+            ) from exc
+        run.gate_problems = found
         run.stages["quality_gates"] = time.perf_counter() - started
     problems = [problem for found in run.gate_problems.values() for problem in found]
     if problems:

@@ -76,8 +76,8 @@ def check_files(
     folders: tuple[Path, Path, Path],
     say: Callable[[str], None],
 ) -> Intake:
-    """folders: accepted, quarantine and the run's private copies. suites: an open Great
-    Expectations context (opened first, so that a validation that cannot run stops the batch
+    """folders: accepted, quarantine and the run's private copies. suites: the Great
+    Expectations suites, open (opened first, so that a validation that cannot run stops the batch
     before any file moves). Raises FolderUnavailable when a copy or a move fails for a reason
     that is no file's fault."""
     accepted, quarantine_dir, copies = folders

@@ -9,7 +9,7 @@ status icons (Font Awesome glyphs; the stylesheet writes "passed"/"failed" in th
 stays unstyled: Bootstrap's layout and navbar; the tables do not sort or filter.
 
 The history is bounded (`prune_history`): GX rebuilds the index from every stored validation
-result at each validation, so an unbounded history made every gate slower than the last.
+result each time it writes pages, so an unbounded history made every gate slower than the last.
 """
 
 from __future__ import annotations
@@ -99,3 +99,8 @@ def prune_history(gx_runtime: Path, suites: Iterable[str], keep: int) -> None:
             relative = run.relative_to(gx_runtime)
             for folder in (run, gx_runtime / "data_docs" / relative):
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def data_docs_index(gx_runtime: Path) -> Path:
+    """The Data Docs site under the runtime folder, made readable offline; its index page."""
+    return make_offline(gx_runtime / "data_docs")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import duckdb
 
-from wwc.quality.data_docs import make_offline
 from wwc.quality.suites import MART_FRAMES
 from wwc.quality.validate import Suites, ValidationUnavailable
 
@@ -24,8 +23,3 @@ def validate_mart_suite(suites: Suites, build_file: Path, suite: str) -> list[st
 def validate_marts(suites: Suites, build_file: Path) -> dict[str, list[str]]:
     """Every mart suite -> the problems it found (empty if none)."""
     return {suite: validate_mart_suite(suites, build_file, suite) for suite in MART_FRAMES}
-
-
-def data_docs_index(gx_runtime: Path) -> Path:
-    """The Data Docs site, made readable offline; its index page."""
-    return make_offline(gx_runtime / "data_docs")

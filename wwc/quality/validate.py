@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wwc.quality.data_docs import make_offline
+from wwc.quality.data_docs import data_docs_index
 from wwc.settings import DEFAULT_WAREHOUSE, EXPECTATIONS_DIR
 
 ROW_EXAMPLES = 10
@@ -135,7 +135,7 @@ class Suites:
             except Exception as exc:  # a gate's report that cannot be written blocks too
                 raise ValidationUnavailable(f"Data Docs could not be written: {exc}") from exc
             self._unwritten = []
-        return make_offline(self.runtime / "data_docs")
+        return data_docs_index(self.runtime)
 
 
 def open_suites(
