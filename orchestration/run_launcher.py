@@ -5,31 +5,42 @@ already loaded, instead of a new interpreter that imports them again.
 Dagster's default launcher asks the code server to start a fresh Python for every run, which
 imports Dagster, dagster-dbt and, in the landing step, Great Expectations: about 4 s of every
 run at x1, before it does any work. Here the daemon keeps one `multiprocessing` fork server
-that imported them once (`preload`), and every run is a fork of it that runs
-`dagster api execute_run`'s body, the entry point of Dagster's own run workers. The project's
-modules are not preloaded: each run imports them (0.5 s), so a run always executes the code on
-disk, as a new process would. dbt still runs as a subprocess of the run (dagster-dbt).
+that imported them once (`preload`), and every run is a fork of it that executes the run as
+Dagster's run-worker command (`dagster api execute_run`) does. The project's modules are not
+preloaded: each run imports them (0.5 s), so a run always executes the code on disk, as a new
+process would. dbt still runs as a subprocess of the run (dagster-dbt).
 
-Termination sends the run worker SIGINT, which Dagster's run worker turns into a cancelled run,
-as the default launcher's termination request does; the worker's pid is a tag of the run, so
-the webserver, which did not launch the run, can stop it too."""
+The worker is known by its pid and start time (the run's tag `wwc/run_worker`), so that a pid
+the system gave to another process since is never taken for it:
+- termination (from the UI, in the webserver, which did not launch the run) sends the worker
+  SIGINT, which Dagster's run worker turns into a cancelled run;
+- run monitoring (`run_monitoring` in dagster.yaml) asks whether the worker is alive, and fails
+  a run whose worker died without ending it (killed, out of memory), so that it no longer holds
+  the one writer slot of the run queue."""
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 import os
 import signal
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster._cli.api import _execute_run_command_body
 from dagster._core.instance.ref import InstanceRef
-from dagster._core.launcher import LaunchRunContext, RunLauncher
+from dagster._core.launcher import (
+    CheckRunHealthResult,
+    LaunchRunContext,
+    RunLauncher,
+    WorkerStatus,
+)
 from dagster._serdes import ConfigurableClass, ConfigurableClassData
 from dagster._utils.interrupts import capture_interrupts
 
-PID_TAG = "wwc/run_worker_pid"
+WORKER_TAG = "wwc/run_worker"  # "<pid>/<start time in clock ticks since boot>"
 PRELOAD = ["dagster", "dagster_dbt", "great_expectations", "duckdb", "pandas"]
 
 
@@ -41,15 +52,35 @@ def _run_worker(instance_ref: str, run_id: str) -> None:
         _execute_run_command_body(run_id, instance, lambda _: None, set_exit_code_on_failure=False)
 
 
+def _identity(pid: int) -> str | None:
+    """`<pid>/<start time>` of a live process (Linux /proc), None if there is none."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the command name (which may hold spaces), in parentheses; the start time is
+    # field 22 of proc(5), the 20th after it.
+    return f"{pid}/{stat.rsplit(')', 1)[1].split()[19]}"
+
+
+def _worker_alive(run: dg.DagsterRun) -> bool:
+    tag = run.tags.get(WORKER_TAG, "")
+    pid = tag.split("/")[0]
+    return pid.isdigit() and _identity(int(pid)) == tag
+
+
 class PreloadedRunLauncher(RunLauncher, ConfigurableClass):
     """Launches each run as a fork of a process that imported `preload` once."""
 
     def __init__(
         self, preload: Sequence[str] = PRELOAD, inst_data: ConfigurableClassData | None = None
     ) -> None:
+        # The fork server skips a module it cannot import without a word: say it here.
+        missing = [name for name in preload if importlib.util.find_spec(name) is None]
+        if missing:
+            raise ValueError(f"run_launcher preload: no module named {', '.join(missing)}")
         self._preload = list(preload)
         self._inst_data = inst_data
-        self._workers: dict[str, multiprocessing.process.BaseProcess] = {}
         super().__init__()
 
     @property
@@ -66,37 +97,41 @@ class PreloadedRunLauncher(RunLauncher, ConfigurableClass):
     ) -> PreloadedRunLauncher:
         return cls(preload=config_value["preload"], inst_data=inst_data)
 
-    def _context(self) -> multiprocessing.context.ForkServerContext:
-        # The fork server starts at the first launch (not in the webserver, which never launches
-        # with the queued run coordinator) and stops when the daemon does.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(self._preload)
-        return context
-
     def launch_run(self, context: LaunchRunContext) -> None:
         run = context.dagster_run
-        # Let go of the workers of finished runs.
-        self._workers = {key: w for key, w in self._workers.items() if w.is_alive()}
-        worker = self._context().Process(
+        # The fork server starts at the first launch, in the daemon (the webserver never
+        # launches: the run coordinator queues), and stops when the daemon does.
+        fork_server = multiprocessing.get_context("forkserver")
+        fork_server.set_forkserver_preload(self._preload)
+        multiprocessing.active_children()  # let go of the workers of finished runs
+        worker = fork_server.Process(
             target=_run_worker,
             args=(dg.serialize_value(self._instance.get_ref()), run.run_id),
             name=f"dagster-run-{run.run_id}",
         )
         worker.start()
-        self._workers[run.run_id] = worker
-        self._instance.add_run_tags(run.run_id, {PID_TAG: str(worker.pid)})
+        identity = _identity(worker.pid) if worker.pid else None
+        if identity:  # else it already exited: run monitoring fails the run
+            self._instance.add_run_tags(run.run_id, {WORKER_TAG: identity})
 
     def terminate(self, run_id: str) -> bool:
         run = self._instance.get_run_by_id(run_id)
-        if not run or run.is_finished or PID_TAG not in run.tags:
+        if not run or run.is_finished:
             return False
+        if not _worker_alive(run):
+            self._instance.report_run_canceled(run, message="Its run worker was not running.")
+            return True
         self._instance.report_run_canceling(run)
-        try:
-            os.kill(int(run.tags[PID_TAG]), signal.SIGINT)
-        except ProcessLookupError:
-            return False
+        os.kill(int(run.tags[WORKER_TAG].split("/")[0]), signal.SIGINT)
         return True
 
-    def join(self, timeout: int = 30) -> None:
-        for worker in self._workers.values():
-            worker.join(timeout)
+    @property
+    def supports_check_run_worker_health(self) -> bool:
+        return True
+
+    def check_run_worker_health(self, run: dg.DagsterRun) -> CheckRunHealthResult:
+        if _worker_alive(run):
+            return CheckRunHealthResult(WorkerStatus.RUNNING)
+        return CheckRunHealthResult(
+            WorkerStatus.FAILED, f"the run worker ({run.tags.get(WORKER_TAG)}) is not running"
+        )

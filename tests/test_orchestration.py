@@ -289,40 +289,49 @@ def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_righ
             ).fetchall() == [(7,)]
         assert loaded == [("new.csv", 1), ("z queued last.csv", 1)]
 
-        # Terminated from another process, as from the UI: the run worker (a fork of the
-        # launcher's preloaded process, its pid a tag of the run) stops, the run ends
-        # cancelled, nothing is published and the file stays in landing.
+        # A run worker is a fork of the launcher's preloaded process, known by its pid and start
+        # time (a tag of the run). Killed, its run is failed by run monitoring; terminated from
+        # another process (as from the UI), it ends cancelled. Either way nothing is published
+        # and the file stays in landing.
         import dagster as dg
 
-        from orchestration.run_launcher import PID_TAG
+        from orchestration.run_launcher import WORKER_TAG
 
-        write_landing(landing / "stopped.csv", landing_rows("A2020-975", "C9975"))
         with dg.DagsterInstance.from_config(str(home)) as instance:
 
-            def started() -> list:
-                return instance.get_runs(
-                    dg.RunsFilter(
-                        tags={"wwc/landing_file": "stopped.csv"},
-                        statuses=[dg.DagsterRunStatus.STARTED],
+            def started(name: str) -> dg.DagsterRun:
+                def found() -> list[dg.DagsterRun]:
+                    return instance.get_runs(
+                        dg.RunsFilter(
+                            tags={"wwc/landing_file": name},
+                            statuses=[dg.DagsterRunStatus.STARTED],
+                        )
                     )
-                )
 
-            _wait(started, 120, "the run of stopped.csv to start", processes)
-            run = started()[0]
-            assert int(run.tags[PID_TAG]) > 0
+                _wait(found, 120, f"the run of {name} to start", processes)
+                return found()[0]
+
+            def ended(run: dg.DagsterRun) -> dg.DagsterRunStatus:
+                finished = lambda: instance.get_run_by_id(run.run_id).is_finished  # noqa: E731
+                _wait(finished, 120, f"the end of the run of {run.tags['wwc/landing_file']}",
+                      processes)  # fmt: skip
+                return instance.get_run_by_id(run.run_id).status
+
+            write_landing(landing / "killed.csv", landing_rows("A2020-975", "C9975"))
+            run = started("killed.csv")
+            pid = int(run.tags[WORKER_TAG].split("/")[0])
+            worker = [e.message for e in instance.all_logs(run.run_id)
+                      if e.message.startswith("Started process for run")]  # fmt: skip
+            assert worker == [f"Started process for run (pid: {pid})."]
+            os.kill(pid, signal.SIGKILL)
+            assert ended(run) == dg.DagsterRunStatus.FAILURE
+
+            write_landing(landing / "stopped.csv", landing_rows("A2020-976", "C9976"))
+            run = started("stopped.csv")
             assert instance.run_launcher.terminate(run.run_id)
-            _wait(
-                lambda: instance.get_run_by_id(run.run_id).is_finished, 120, "the stop", processes
-            )
-            assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.CANCELED
-            worker = [
-                e.message
-                for e in instance.all_logs(run.run_id)
-                if e.message.startswith("Started process for run")
-            ]
-            assert worker == [f"Started process for run (pid: {run.tags[PID_TAG]})."]
+            assert ended(run) == dg.DagsterRunStatus.CANCELED
         assert _assessments(warehouse) == 326
-        assert (landing / "stopped.csv").exists()
+        assert sorted(p.name for p in landing.iterdir()) == ["killed.csv", "stopped.csv"]
         assert not (warehouse.parent / f".{warehouse.name}.build").exists()  # the build copy
     finally:
         for proc in processes.values():
