@@ -10,16 +10,19 @@ Dagster's run-worker command (`dagster api execute_run`) does. The project's mod
 preloaded: each run imports them (0.5 s), so a run always executes the code on disk, as a new
 process would. dbt still runs as a subprocess of the run (dagster-dbt).
 
-The worker is known by its pid and start time (the run's tag `wwc/run_worker`), so that a pid
-the system gave to another process since is never taken for it:
+The worker is known by its pid and start time (the run's tag `wwc/run_worker`, which the worker
+writes itself before the run starts), so that a pid the system gave to another process since is
+never taken for it. It leads a process group of its own, with the dbt it starts:
 - termination (from the UI, in the webserver, which did not launch the run) sends the worker
   SIGINT, which Dagster's run worker turns into a cancelled run;
-- run monitoring (`run_monitoring` in dagster.yaml) asks whether the worker is alive, and fails
-  a run whose worker died without ending it (killed, out of memory), so that it no longer holds
-  the one writer slot of the run queue."""
+- run monitoring (`run_monitoring` in dagster.yaml) asks whether the worker is alive; a run
+  whose worker died without ending it (killed, out of memory) is failed, so that it no longer
+  holds the one writer slot of the run queue, and what is left of its group (dbt) is killed
+  first, so that it cannot write beside the next run."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import multiprocessing
 import os
@@ -45,28 +48,45 @@ PRELOAD = ["dagster", "dagster_dbt", "great_expectations", "duckdb", "pandas"]
 
 
 def _run_worker(instance_ref: str, run_id: str) -> None:
-    """In the forked process: what `dagster api execute_run` does for one run (the instance
-    reference serialized as Dagster passes it to its run workers)."""
+    """In the forked process: tag the run with this worker, then what `dagster api execute_run`
+    does for one run (the instance reference serialized as Dagster passes it to its workers)."""
+    os.setsid()  # a process group of its own: the worker and the dbt it starts
     ref = dg.deserialize_value(instance_ref, InstanceRef)
     with capture_interrupts(), dg.DagsterInstance.from_ref(ref) as instance:
+        # Written here, before the run is marked started, and not by the launcher: two
+        # processes updating one run can each overwrite the other's change.
+        instance.add_run_tags(run_id, {WORKER_TAG: _identity(os.getpid()) or ""})
         _execute_run_command_body(run_id, instance, lambda _: None, set_exit_code_on_failure=False)
 
 
 def _identity(pid: int) -> str | None:
-    """`<pid>/<start time>` of a live process (Linux /proc), None if there is none."""
+    """`<pid>/<start time>` of a live process (Linux /proc), None if there is none or it has
+    exited (a zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    # Fields after the command name (which may hold spaces), in parentheses; the start time is
-    # field 22 of proc(5), the 20th after it.
-    return f"{pid}/{stat.rsplit(')', 1)[1].split()[19]}"
+    # The fields after the command name (which may hold spaces), in parentheses: the state is
+    # field 3 of proc(5), the start time field 22.
+    fields = stat.rsplit(")", 1)[1].split()
+    return None if fields[0] in ("Z", "X") else f"{pid}/{fields[19]}"
 
 
-def _worker_alive(run: dg.DagsterRun) -> bool:
+def _worker(run: dg.DagsterRun) -> tuple[int, bool] | None:
+    """The run's worker pid and whether it is alive; None for a run no worker of this launcher
+    tagged (run in process, or by another launcher)."""
     tag = run.tags.get(WORKER_TAG, "")
     pid = tag.split("/")[0]
-    return pid.isdigit() and _identity(int(pid)) == tag
+    if not pid.isdigit():
+        return None
+    return int(pid), _identity(int(pid)) == tag
+
+
+def _kill_leftovers(pid: int) -> None:
+    """Kill what is left of a dead worker's process group (the dbt it started). Linux gives no
+    new process a pid still in use as a group's id, so the group is the worker's."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 class PreloadedRunLauncher(RunLauncher, ConfigurableClass):
@@ -109,20 +129,24 @@ class PreloadedRunLauncher(RunLauncher, ConfigurableClass):
             args=(dg.serialize_value(self._instance.get_ref()), run.run_id),
             name=f"dagster-run-{run.run_id}",
         )
+        # A worker that dies before its run starts: run monitoring's start timeout fails it.
         worker.start()
-        identity = _identity(worker.pid) if worker.pid else None
-        if identity:  # else it already exited: run monitoring fails the run
-            self._instance.add_run_tags(run.run_id, {WORKER_TAG: identity})
 
     def terminate(self, run_id: str) -> bool:
         run = self._instance.get_run_by_id(run_id)
-        if not run or run.is_finished:
+        worker = _worker(run) if run and not run.is_finished else None
+        if not worker:
             return False
-        if not _worker_alive(run):
-            self._instance.report_run_canceled(run, message="Its run worker was not running.")
-            return True
-        self._instance.report_run_canceling(run)
-        os.kill(int(run.tags[WORKER_TAG].split("/")[0]), signal.SIGINT)
+        pid, alive = worker
+        if alive:
+            self._instance.report_run_canceling(run)
+            try:
+                os.kill(pid, signal.SIGINT)
+                return True
+            except ProcessLookupError:
+                pass  # it exited meanwhile
+        _kill_leftovers(pid)
+        self._instance.report_run_canceled(run, message="Its run worker was not running.")
         return True
 
     @property
@@ -130,8 +154,13 @@ class PreloadedRunLauncher(RunLauncher, ConfigurableClass):
         return True
 
     def check_run_worker_health(self, run: dg.DagsterRun) -> CheckRunHealthResult:
-        if _worker_alive(run):
+        worker = _worker(run)
+        if worker is None:  # not started by this launcher: not this launcher's to judge
+            return CheckRunHealthResult(WorkerStatus.RUNNING, "no worker of this launcher")
+        pid, alive = worker
+        if alive:
             return CheckRunHealthResult(WorkerStatus.RUNNING)
+        _kill_leftovers(pid)
         return CheckRunHealthResult(
-            WorkerStatus.FAILED, f"the run worker ({run.tags.get(WORKER_TAG)}) is not running"
+            WorkerStatus.FAILED, f"the run worker ({run.tags[WORKER_TAG]}) is not running"
         )

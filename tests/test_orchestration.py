@@ -176,6 +176,20 @@ def _wait(predicate, timeout: float, what: str, processes) -> None:
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def _group(pgid: int) -> dict[int, str]:
+    """The live processes of a process group: pid -> command line."""
+    members = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
+            members[int(stat.parent.name)] = command
+    return members
+
+
 def _assessments(warehouse: Path) -> int:
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -323,13 +337,22 @@ def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_righ
             worker = [e.message for e in instance.all_logs(run.run_id)
                       if e.message.startswith("Started process for run")]  # fmt: skip
             assert worker == [f"Started process for run (pid: {pid})."]
+            # Killed while its dbt runs: dbt, in the worker's process group, goes too.
+            _wait(lambda: any("dbt" in c for c in _group(pid).values()), 120,
+                  "the worker's dbt", processes)  # fmt: skip
             os.kill(pid, signal.SIGKILL)
             assert ended(run) == dg.DagsterRunStatus.FAILURE
+            assert _group(pid) == {}
 
             write_landing(landing / "stopped.csv", landing_rows("A2020-976", "C9976"))
             run = started("stopped.csv")
             assert instance.run_launcher.terminate(run.run_id)
             assert ended(run) == dg.DagsterRunStatus.CANCELED
+            kinds = {e.dagster_event.event_type_value for e in instance.all_logs(run.run_id)
+                     if e.dagster_event}  # fmt: skip
+            assert "PIPELINE_CANCELING" in kinds  # signalled, not found dead
+            pid = int(run.tags[WORKER_TAG].split("/")[0])
+            _wait(lambda: not _group(pid), 30, "the stopped worker to exit", processes)
         assert _assessments(warehouse) == 326
         assert sorted(p.name for p in landing.iterdir()) == ["killed.csv", "stopped.csv"]
         assert not (warehouse.parent / f".{warehouse.name}.build").exists()  # the build copy

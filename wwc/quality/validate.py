@@ -135,7 +135,10 @@ class Suites:
             except Exception as exc:  # a gate's report that cannot be written blocks too
                 raise ValidationUnavailable(f"Data Docs could not be written: {exc}") from exc
             self._unwritten = []
-        return data_docs_index(self.runtime)
+        try:
+            return data_docs_index(self.runtime)
+        except OSError as exc:
+            raise ValidationUnavailable(f"Data Docs could not be written: {exc}") from exc
 
 
 def open_suites(
