@@ -9,10 +9,9 @@ from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
-from orchestration.project import dbt_project
 from wwc.dbt_runner import dbt_executable
 from wwc.pipeline import Run, Say, writing
 from wwc.seeds_manifest import Seeds
@@ -76,6 +75,6 @@ class WwcDbtCliResource(DbtCliResource):
         return None
 
 
-def dbt_resource(settings: Settings) -> DbtCliResource:
+def dbt_resource(project: DbtProject) -> DbtCliResource:
     # The dbt of this environment, found whether or not the venv is on PATH.
-    return WwcDbtCliResource(project_dir=dbt_project(settings), dbt_executable=dbt_executable())
+    return WwcDbtCliResource(project_dir=project, dbt_executable=dbt_executable())

@@ -4,14 +4,12 @@ arguments (the build copy is one of them) and its verdict on the exit code."""
 import time
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.project import dbt_project
 from orchestration.resources import Writer
 from wwc.dbt_runner import linked_build_copy
 from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure
 from wwc.quality.validate import import_in_background
-from wwc.settings import Settings
 
 
 class WwcTranslator(DagsterDbtTranslator):
@@ -21,10 +19,9 @@ class WwcTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-def dbt_models(settings: Settings) -> dg.AssetsDefinition:
-    """Every dbt model and test, from the manifest `wwc dagster` prepared in the settings' dbt
-    target folder. Runs write to its `dagster` subfolder."""
-    project = dbt_project(settings)
+def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
+    """Every dbt model and test, from the manifest `wwc dagster` prepared in the project's target
+    folder (the settings' dbt target folder). Runs write to its `dagster` subfolder."""
 
     @dbt_assets(
         manifest=project.manifest_path,
