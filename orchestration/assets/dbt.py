@@ -32,7 +32,8 @@ def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, writer: dg.ResourceParam[Writer]
     ):
         run = writer.run(context.log.info)
-        # The gates' library loads while dbt runs (a refresh has it already).
+        # The gates' library loads while dbt runs (a refresh, and a worker of the project's run
+        # launcher, which preloads it, have it already).
         import_in_background()
         with quarantine_on_failure(run):
             started = time.perf_counter()
