@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from wwc.settings import PROJECT_ROOT, Settings
 
 BUILD_LINK = "wwc_build"  # in the target folder: see build_copy_args
 PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
+PROJECT_ARGS = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
 
 
 def dbt_executable() -> str:
@@ -102,22 +103,97 @@ def run_dbt(args: list[str], settings: Settings, target: str | None = None) -> i
 
     Another target keeps its own target folder (`<target>/<name>`), so its manifest and partial
     parse never replace the DuckDB ones Dagster reads from the target folder."""
-    # The process environment passes through (PATH, HOME, ...); the project's values are the
-    # settings' own.
-    env = dict(os.environ) | settings.dbt_environment()
-    env.setdefault("DO_NOT_TRACK", "1")
-    if not sys.stdout.isatty():
-        env.setdefault("DBT_USE_COLORS", "false")
-    project = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
-    command = [dbt_executable(), *args, *project]
+    command = [dbt_executable(), *args, *PROJECT_ARGS]
     if target:
         command += ["--target", target, "--target-path", str(settings.dbt_target / target)]
     # subprocess.run kills and waits for dbt if this process is interrupted (SIGTERM becomes
     # SystemExit in wwc.cli); a kill that gives no chance to clean up reaches dbt through
     # PDEATHSIG. Either way dbt never outlives the writer lock this process holds.
     return subprocess.run(
-        command, env=env, cwd=PROJECT_ROOT, check=False, preexec_fn=_die_with_parent
+        command,
+        env=_environment(settings),
+        cwd=PROJECT_ROOT,
+        check=False,
+        preexec_fn=_die_with_parent,
     ).returncode
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    """A dbt process's: this one's (PATH, HOME, ...), with the project's values from the
+    settings."""
+    env = dict(os.environ) | settings.dbt_environment()
+    env.setdefault("DO_NOT_TRACK", "1")
+    if not sys.stdout.isatty():
+        env.setdefault("DBT_USE_COLORS", "false")
+    return env
+
+
+class DbtAhead:
+    """dbt started before its build is due, for the command line, which has no long-lived process
+    to keep dbt loaded: `wwc/dbt_worker.py` imports dbt at once and, once told (`parse`), parses
+    the project while this process checks and loads the files on the other core; the build then
+    runs on that manifest (`build`). From `parse` on, the target folder's lock
+    (`linked_build_copy`) is held until the context ends, after the build was judged.
+
+    As a context manager, on leaving: a worker that was told nothing is stopped (it has written
+    nothing); one that is parsing finishes, so that it leaves no manifest half-written; one still
+    building when an error (or SIGTERM) ends the run is killed, as `run_dbt` kills dbt."""
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._lock = ExitStack()
+        self._parsed = self._building = False
+        self._worker = subprocess.Popen(
+            [sys.executable, "-m", "wwc.dbt_worker"],
+            stdin=subprocess.PIPE,
+            env=_environment(settings),
+            cwd=PROJECT_ROOT,
+            text=True,
+            preexec_fn=_die_with_parent,
+        )
+
+    def __enter__(self) -> DbtAhead:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            if self._parsed and not self._building:
+                self._send(None)  # end of input: the worker exits after its parse
+            else:
+                self._worker.kill()
+            self._worker.wait()
+        finally:
+            self._lock.close()
+
+    def parse(self, build_file: Path) -> None:
+        """Parse now, for a build of `build_file` (once; later calls do nothing)."""
+        if self._parsed:
+            return
+        self._lock.enter_context(linked_build_copy(build_file, self._settings))
+        self._parsed = True
+        self._send(["parse", "--quiet", *build_copy_args(build_file, self._settings)])
+
+    def build(self, args: list[str], build_file: Path) -> int:
+        """Run `dbt <args>` on the parsed manifest; return dbt's exit code."""
+        self.parse(build_file)
+        self._building = True
+        self._send(args)
+        self._send(None)
+        return self._worker.wait()
+
+    def _send(self, args: list[str] | None) -> None:
+        """One command for the worker, or (None) the end of its input. A worker that already
+        exited answers through its exit code."""
+        stdin = self._worker.stdin
+        assert stdin is not None
+        try:
+            if args is None:
+                stdin.close()
+                return
+            stdin.write(json.dumps([*args, *PROJECT_ARGS]) + "\n")
+            stdin.flush()
+        except BrokenPipeError:
+            pass
 
 
 def _die_with_parent() -> None:

@@ -325,16 +325,15 @@ def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path
     )
 
 
-def dbt_build(run: Run) -> None:
-    """Stage 3 on the command line: dbt as a subprocess, its output on the terminal."""
+def dbt_build(run: Run, dbt: dbt_runner.DbtAhead) -> None:
+    """Stage 3 on the command line: dbt in the process started ahead (`_stages`), its output on
+    the terminal. Judged before `dbt` lets go of the target folder's lock: another warehouse's
+    build with this target folder would overwrite its run_results.json."""
     args = dbt_args(run)
     import_in_background()  # the gates' library loads while dbt runs (a refresh has it already)
     started = time.perf_counter()
-    # Judged under the link's lock: another warehouse's build with this target folder would
-    # overwrite its run_results.json.
-    with dbt_runner.linked_build_copy(run.build_file, run.settings):
-        code = dbt_runner.run_dbt(args, run.settings)
-        dbt_finished(run, code, time.perf_counter() - started, run.settings.dbt_target)
+    code = dbt.build(args, run.build_file)
+    dbt_finished(run, code, time.perf_counter() - started, run.settings.dbt_target)
 
 
 def gates(run: Run) -> None:
@@ -465,11 +464,19 @@ def quarantine_on_failure(run: Run) -> Iterator[None]:
 
 
 def _stages(run: Run) -> None:
-    prepare(run)
-    if not check_landing(run):
-        return
+    # dbt loads and parses on the other core while the raw files are assembled and the landing
+    # files checked; told nothing to build, it stops.
+    with dbt_runner.DbtAhead(run.settings) as dbt:
+        if run.full_build:
+            dbt.parse(run.build_file)
+        prepare(run)
+        if run.new_files or run.full_build:
+            dbt.parse(run.build_file)
+        if not check_landing(run):
+            return
+        with quarantine_on_failure(run):
+            dbt_build(run, dbt)
     with quarantine_on_failure(run):
-        dbt_build(run)
         gates(run)
         storage, rows = publish(run)
     outputs(run, storage, rows)

@@ -44,7 +44,7 @@ class Failure:
 
 def import_in_background() -> None:
     """Start importing Great Expectations (2-3 s, most of what a gate costs at x1) on a thread,
-    for a caller about to wait on something else first: `wwc build` waits on dbt's subprocess
+    for a caller about to wait on something else first: `wwc build` waits on dbt's process
     before its gates, which then find GX loaded. A failure is left to `open_suites`, which
     meets it again and fails closed."""
 
