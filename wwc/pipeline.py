@@ -46,6 +46,7 @@ from wwc.landing.format import shown
 from wwc.landing.intake import check_files
 from wwc.lock import writer_lock
 from wwc.outputs import write_outputs
+from wwc.picture_report.svg import start_renderer
 from wwc.publish import PublishError, compact, inspect_build, swap_in
 from wwc.quality.data_docs import data_docs_index, prune_history
 from wwc.quality.marts import validate_marts
@@ -325,12 +326,20 @@ def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path
     )
 
 
+def while_dbt_runs() -> None:
+    """For the process that waits on dbt (the command line, Dagster's dbt asset): Great
+    Expectations loads for stage 4 (a refresh has it already) and the picture report's renderer
+    starts for stage 6, each on a thread, so that neither waits for them after dbt."""
+    import_in_background()
+    start_renderer()
+
+
 def dbt_build(run: Run, dbt: dbt_runner.DbtAhead) -> None:
     """Stage 3 on the command line: dbt in the process started ahead (`_stages`), its output on
     the terminal. Judged before `dbt` lets go of the target folder's lock: another warehouse's
     build with this target folder would overwrite its run_results.json."""
     args = dbt_args(run)
-    import_in_background()  # the gates' library loads while dbt runs (a refresh has it already)
+    while_dbt_runs()
     started = time.perf_counter()
     code = dbt.build(args, run.build_file)
     dbt_finished(run, code, time.perf_counter() - started, run.settings.dbt_target)

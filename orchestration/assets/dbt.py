@@ -8,8 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.resources import Writer
 from wwc.dbt_runner import linked_build_copy
-from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure
-from wwc.quality.validate import import_in_background
+from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure, while_dbt_runs
 
 
 class WwcTranslator(DagsterDbtTranslator):
@@ -32,9 +31,8 @@ def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, writer: dg.ResourceParam[Writer]
     ):
         run = writer.run(context.log.info)
-        # The gates' library loads while dbt runs (a refresh, and a worker of the project's run
-        # launcher, which preloads it, have it already).
-        import_in_background()
+        # (A worker of the project's run launcher has Great Expectations loaded already.)
+        while_dbt_runs()
         with quarantine_on_failure(run):
             started = time.perf_counter()
             # The pipeline judges the exit code (and quarantines), as on the command line.

@@ -3,8 +3,10 @@ inline SVG, and the HTML figure around each chart, with its table of numbers."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -79,6 +81,20 @@ def render_svg(spec: dict[str, Any]) -> str:
     }
     svg = vl_convert.vegalite_to_svg(spec)
     return re.sub(r'\s+xmlns:xlink="[^"]*"', "", svg, count=1)
+
+
+def start_renderer() -> None:
+    """Start vl-convert's JavaScript engine on a thread (its first chart takes 0.4-0.6 s, the
+    next ones milliseconds), for a caller about to wait on something else: `wwc build` waits on
+    dbt's process before the report is drawn (`pipeline.while_dbt_runs`). vl-convert keeps the
+    interpreter's lock while it starts, so other threads of this process pause meanwhile. A
+    failure is left to the report, which meets it again."""
+
+    def start() -> None:
+        with contextlib.suppress(Exception):
+            vl_convert.vegalite_to_svg({"mark": "point"})
+
+    threading.Thread(target=start, name="start-vl-convert", daemon=True).start()
 
 
 def label_axis(field: str, width: int, **axis: Any) -> dict[str, Any]:
