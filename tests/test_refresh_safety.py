@@ -200,6 +200,50 @@ def _alive(pids: dict[int, str]) -> list[str]:
     return alive
 
 
+def _dbt_processes(warehouse: Path) -> list[int]:
+    """The dbt processes (`wwc/dbt_worker.py`) of commands on this warehouse still running."""
+    found = []
+    mark = f"WWC_WAREHOUSE={warehouse}\0".encode()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes()
+            environment = (proc / "environ").read_bytes() + b"\0"
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if b"wwc.dbt_worker" in command and mark in environment and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.parametrize("batch", ["nothing new", "only a refused file"])
+def test_a_refresh_with_nothing_to_build_leaves_dbt_stopped_and_its_folder_whole(
+    built, tmp_path, batch
+):
+    """dbt starts with every command (`DbtAhead`): with nothing new it stops before it writes
+    anything; with only a refused file it finishes the parse it began, so the manifest it
+    leaves is whole. Either way no dbt process outlives the command."""
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    (tmp_path / "landing").mkdir()
+    if batch == "only a refused file":
+        bad = landing_rows("A2020-990", "C9990")
+        bad[2][6] = "maybe"  # not a status
+        write_landing(tmp_path / "landing" / "bad.csv", bad)
+    target = tmp_path / "target"
+    env = _env(warehouse) | {"DBT_TARGET_PATH": str(target)}
+    run = subprocess.run([WWC, "refresh"], env=env, capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in run.stdout + run.stderr
+    assert _dbt_processes(warehouse) == []
+    if batch == "nothing new":
+        assert run.returncode == 0, run.stderr
+        assert not target.exists()
+    else:
+        assert run.returncode == 1 and "bad.csv" in run.stderr
+        manifest = json.loads((target / "manifest.json").read_text())
+        assert "model.wwc.fct_criterion_results" in manifest["nodes"]
+
+
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
 def test_killing_refresh_stops_its_dbt_child(built, tmp_path, how):
     """Only the `wwc refresh` process is signalled, not its group: dbt must not go on writing
