@@ -1,5 +1,6 @@
-"""dbt for every caller: the arguments of a `dbt build` (on any target), and dbt run as a
-subprocess of the same environment, streaming its progress to the terminal.
+"""dbt for every caller: the arguments of a `dbt build` (on any target), and dbt run in a
+subprocess of the same environment, streaming its progress to the terminal: started ahead of a
+DuckDB build on the command line (`DbtAhead`), or as a `dbt` command (`run_dbt`).
 
 The DuckDB file dbt writes is an argument of the command (`database_args`: the `wwc_build_file`
 var that profiles.yml reads), so the command line and Dagster's dbt resource pass it the same
