@@ -244,11 +244,11 @@ def test_a_refresh_with_nothing_to_build_leaves_dbt_stopped_and_its_folder_whole
         assert "model.wwc.fct_criterion_results" in manifest["nodes"]
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL, "ctrl-c"])
 def test_killing_refresh_stops_its_dbt_child(built, tmp_path, how):
-    """Only the `wwc refresh` process is signalled, not its group: dbt must not go on writing
-    outside the writer lock (SIGTERM: stopped and waited for; SIGKILL: the kernel's
-    parent-death signal)."""
+    """SIGTERM and SIGKILL reach only the `wwc refresh` process, not its group: dbt must not go
+    on writing outside the writer lock (SIGTERM: stopped and waited for; SIGKILL: the kernel's
+    parent-death signal). Ctrl-C reaches the whole group: the command stops dbt and says so."""
     warehouse = tmp_path / "wwc.duckdb"
     shutil.copy2(built.path, warehouse)
     before = _sha(warehouse)
@@ -260,6 +260,8 @@ def test_killing_refresh_stops_its_dbt_child(built, tmp_path, how):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # a group of its own, as a terminal gives a command
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -267,9 +269,15 @@ def test_killing_refresh_stops_its_dbt_child(built, tmp_path, how):
             break
     children = _descendants(proc.pid)
     assert any("-m wwc.dbt_worker" in command for command in children.values())  # dbt's process
-    proc.send_signal(how)
-    proc.stdout.read()
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(how)
+    said = proc.stdout.read()
     proc.wait(timeout=60)
+    if how == "ctrl-c":
+        assert proc.returncode == 130 and "wwc refresh: interrupted" in said
+        assert "Traceback" not in said
     deadline = time.monotonic() + 10
     while _alive(children) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -278,6 +286,7 @@ def test_killing_refresh_stops_its_dbt_child(built, tmp_path, how):
     assert (tmp_path / "landing" / "new.csv").exists()
     if how == signal.SIGTERM:
         assert proc.returncode == 128 + signal.SIGTERM
+    if how != signal.SIGKILL:
         assert not (tmp_path / ".wwc.duckdb.build").exists()
     again = _run(warehouse)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr

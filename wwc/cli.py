@@ -240,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
     # A polite kill (SIGTERM, as from `kill` or a service manager) unwinds like Ctrl-C: dbt's
-    # child is stopped and waited for, the build copy removed, the writer lock released.
+    # process is stopped (or, while it parses, allowed to finish) and waited for, the build
+    # copy removed, the writer lock released.
     signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args, Settings.from_env())
@@ -256,10 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     ) as exc:
         print(f"wwc {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: everything above has unwound (see SIGTERM)
+        print(f"wwc {args.command}: interrupted", file=sys.stderr)
+        return 130
     finally:
-        # The process exits next, and none of its objects needs collecting: frozen, they are
-        # spared the interpreter's last collections, which otherwise walk everything Great
-        # Expectations and pandas made (0.6-0.8 s of each command that loaded them).
+        # The process exits next, and what it wrote is closed by now (every file and connection
+        # is opened in a `with`): frozen, its objects are spared the interpreter's last
+        # collections, which otherwise walk everything Great Expectations and pandas made
+        # (0.6-0.8 s of each command that loaded them).
         gc.freeze()
 
 

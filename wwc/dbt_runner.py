@@ -172,7 +172,9 @@ class DbtAhead:
             return
         self._lock.enter_context(linked_build_copy(build_file, self._settings))
         self._parsed = True
-        self._send(["parse", "--quiet", *build_copy_args(build_file, self._settings)])
+        # On the terminal, amid the landing checks: only its warnings and errors.
+        args = ["parse", "--log-level", "warn", *build_copy_args(build_file, self._settings)]
+        self._send(args)
 
     def build(self, args: list[str], build_file: Path) -> int:
         """Run `dbt <args>` on the parsed manifest; return dbt's exit code."""

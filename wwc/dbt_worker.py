@@ -12,10 +12,14 @@ Run as `python -m wwc.dbt_worker`; only dbt and the standard library are importe
 from __future__ import annotations
 
 import json
+import signal
 import sys
 
 
 def main() -> int:
+    # Ctrl-C reaches this process with the command's: the command decides, and stops this one
+    # (or lets its parse finish).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from dbt.cli.main import dbtRunner
 
     manifest = None
