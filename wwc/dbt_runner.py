@@ -163,8 +163,12 @@ class DbtAhead:
             else:
                 self._worker.kill()
             self._worker.wait()
+        except BaseException:  # a second signal while waiting for the parse: stop it now
+            self._worker.kill()
+            self._worker.wait()
+            raise
         finally:
-            self._lock.close()
+            self._lock.close()  # only once the worker has exited: it writes in the folder
 
     def parse(self, build_file: Path) -> None:
         """Parse now, for a build of `build_file` (once; later calls do nothing)."""
