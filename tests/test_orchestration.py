@@ -20,6 +20,7 @@ import pytest
 from support.commands import PROJECT_ROOT, refresh, run_wwc
 from support.dagster_runs import definitions_for, settings_for, tick
 from support.landing import landing_rows, write_landing
+from support.processes import live_processes
 
 BIN = Path(sys.executable).parent
 
@@ -178,16 +179,7 @@ def _wait(predicate, timeout: float, what: str, processes) -> None:
 
 def _group(pgid: int) -> dict[int, str]:
     """The live processes of a process group: pid -> command line."""
-    members = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
-            members[int(stat.parent.name)] = command
-    return members
+    return {p.pid: p.command for p in live_processes().values() if p.group == pgid}
 
 
 def _assessments(warehouse: Path) -> int:

@@ -18,6 +18,7 @@ import pytest
 
 from support.commands import WWC
 from support.landing import landing_rows, write_landing
+from support.processes import live_processes
 
 READER = r"""
 import json, sys, time, pathlib, duckdb
@@ -167,53 +168,31 @@ def test_a_run_stopped_between_accepting_and_publishing_is_finished_by_the_next(
 
 
 def _descendants(pid: int) -> dict[int, str]:
-    """The command lines of the processes below `pid` (its children, theirs, ...), from /proc."""
-    parents, commands = {}, {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError):
-            continue
-        child = int(stat.parent.name)
-        if fields[0] != "Z":  # a zombie has already stopped
-            parents[child] = int(fields[1])
-            commands[child] = cmdline.replace(b"\0", b" ").decode(errors="replace")
+    """The command lines of the processes below `pid` (its children, theirs, ...)."""
+    live = live_processes().values()
     found, frontier = {}, {pid}
     while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= {child: commands[child] for child in frontier}
+        frontier = {p.pid for p in live if p.parent in frontier}
+        found |= {p.pid: p.command for p in live if p.pid in frontier}
     return found
 
 
 def _alive(pids: dict[int, str]) -> list[str]:
     """Which of these processes still run (a pid reused since would show another command)."""
-    alive = []
-    for pid, command in pids.items():
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            now = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError, UnicodeDecodeError):
-            continue
-        if stat[0] != "Z" and now == command:
-            alive.append(command)
-    return alive
+    live = live_processes()
+    return [
+        command for pid, command in pids.items() if pid in live and live[pid].command == command
+    ]
 
 
 def _dbt_processes(warehouse: Path) -> list[int]:
     """The dbt processes (`wwc/dbt_worker.py`) of commands on this warehouse still running."""
-    found = []
     mark = f"WWC_WAREHOUSE={warehouse}\0".encode()
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            command = (proc / "cmdline").read_bytes()
-            environment = (proc / "environ").read_bytes() + b"\0"
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if b"wwc.dbt_worker" in command and mark in environment and state != "Z":
-            found.append(int(proc.name))
-    return found
+    return [
+        p.pid
+        for p in live_processes().values()
+        if "wwc.dbt_worker" in p.command and mark in p.environment() + b"\0"
+    ]
 
 
 @pytest.mark.parametrize("batch", ["nothing new", "only a refused file"])
