@@ -12,30 +12,36 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
-from wwc.dbt_runner import dbt_executable
+from wwc.dbt_runner import DbtAhead, dbt_executable
 from wwc.pipeline import Run, Say, writing
 from wwc.seeds_manifest import Seeds
 from wwc.settings import SEEDS_DIR, Settings
 
 
 class Writer:
-    """One Dagster run of the pipeline: the writer lock (taken when the run starts) and the
-    pipeline's `Run`, which its steps hand on to each other."""
+    """One Dagster run of the pipeline: the writer lock (taken when the run starts), the
+    pipeline's `Run`, which its steps hand on to each other, and dbt started ahead for it."""
 
     def __init__(self, settings: Settings, seeds_dir: Path) -> None:
         self.settings = settings
         self.seeds_dir = seeds_dir
         self.started = time.perf_counter()
+        # dagster-dbt's invocations write here, one run after another: dbt's partial parse
+        # carries from run to run, and no run leaves a folder behind.
+        self.dbt_target = settings.dbt_target / "dagster"
         self._run: Run | None = None
+        # dbt starts with the run: it imports while the first step checks the files, parses as
+        # soon as there is something to build, and then serves the dbt step's `dbt` command.
+        self._dbt = DbtAhead(settings, dagster_target=self.dbt_target)
 
-    def start(self, say: Say, full_build: bool, only: frozenset[str]) -> Run:
+    def start(self, say: Say, full_build: bool, only: frozenset[str]) -> tuple[Run, DbtAhead]:
         """The first step's: a new Run taking the new landing files `only` names, for the rest
-        of this Dagster run."""
+        of this Dagster run, and the run's dbt (for `prepare_with_dbt_ahead`)."""
         seeds = Seeds.at(self.seeds_dir)
         self._run = Run(
             self.settings, seeds, say, full_build=full_build, only=only, started=self.started
         )
-        return self._run
+        return self._run, self._dbt
 
     def run(self, say: Say) -> Run:
         """A later step's: the Run the first step started, logging to this step."""
@@ -43,6 +49,14 @@ class Writer:
             raise dg.Failure("the landing_ingest step did not prepare a build copy in this run")
         self._run.say = say
         return self._run
+
+    def dbt(self) -> DbtAhead:
+        """The dbt step's: the run's dbt, which the first step told to parse."""
+        return self._dbt
+
+    def close(self) -> None:
+        """At the end of the run: dbt's process stopped (or its parse finished)."""
+        self._dbt.__exit__(None, None, None)
 
 
 def warehouse_writer(settings: Settings, seeds_dir: Path = SEEDS_DIR) -> dg.ResourceDefinition:
@@ -53,7 +67,11 @@ def warehouse_writer(settings: Settings, seeds_dir: Path = SEEDS_DIR) -> dg.Reso
     @dg.resource(description="The writer lock and the pipeline run shared by a run's steps")
     def writer(_: dg.InitResourceContext) -> Iterator[Writer]:
         with writing(settings):
-            yield Writer(settings, seeds_dir)
+            writer = Writer(settings, seeds_dir)
+            try:
+                yield writer
+            finally:
+                writer.close()
 
     return writer
 
@@ -76,5 +94,6 @@ class WwcDbtCliResource(DbtCliResource):
 
 
 def dbt_resource(project: DbtProject) -> DbtCliResource:
-    # The dbt of this environment, found whether or not the venv is on PATH.
+    # The dbt of this environment, found whether or not the venv is on PATH. (The dbt step runs
+    # a copy of it whose executable hands the build to the dbt the run started ahead.)
     return WwcDbtCliResource(project_dir=project, dbt_executable=dbt_executable())

@@ -24,9 +24,17 @@ READS_SETTING = re.compile(
 )
 
 
+# Deliberate exceptions, with their reason.
+MAY_WRITE_ENVIRON = {
+    # A process of its own that runs the dbt command a `wwc-dbt` client hands it as that client
+    # would have (wwc/dbt_client.py): its environment becomes the client's, as dbt reads it.
+    "dbt_worker.py",
+}
+
+
 def test_no_production_module_writes_the_environment() -> None:
     offenders = [p.name for p in PRODUCTION if WRITES_ENVIRON.search(p.read_text())]
-    assert offenders == []
+    assert set(offenders) <= MAY_WRITE_ENVIRON
 
 
 def test_only_the_settings_read_wwc_pg_and_dbt_target_variables() -> None:

@@ -70,13 +70,26 @@ def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built,
     from orchestration.jobs import FULL_BUILD
 
     warehouse = tmp_path / "wwc.duckdb"
-    defs = definitions_for(settings_for(warehouse))
+    settings = settings_for(warehouse)
+    defs = definitions_for(settings)
     started = time.perf_counter()
     result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
         run_config=FULL_BUILD, instance=dg.DagsterInstance.ephemeral()
     )
     elapsed = time.perf_counter() - started
     assert result.success
+    # dagster-dbt's `dbt build` ran in the dbt process the landing step started, which had
+    # parsed already: its process ran another dbt command first (a dbt executable runs one).
+    target = settings.dbt_target / "dagster"
+    build = json.loads((target / "run_results.json").read_text())["metadata"]["invocation_id"]
+    invocations: dict[str, int] = {}  # invocation id -> pid, in the order they started
+    for log in sorted(target.glob("dbt.log*"), key=lambda p: p.stat().st_mtime):
+        for line in log.read_text().splitlines():
+            if line.startswith("{"):
+                info = json.loads(line)["info"]
+                invocations.setdefault(info["invocation_id"], info["pid"])
+    ids = list(invocations)
+    assert invocations[ids[ids.index(build) - 1]] == invocations[build]
     evaluations = result.get_asset_check_evaluations()
     # Every check of the job ran: each dbt test, each GX suite and the landing check.
     checks = defs.resolve_job_def("refresh_warehouse").asset_layer.asset_graph.asset_check_keys
@@ -99,6 +112,58 @@ def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built,
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_assessments").fetchone() == (324,)
     assert not (tmp_path / ".wwc.duckdb.build").exists()
+
+
+def test_a_dbt_command_handed_to_the_dbt_started_ahead_takes_it_along_when_killed(tmp_path):
+    """Dagster's dbt steps run `wwc-dbt`, which hands its build to the dbt process the run
+    started ahead (`DbtAhead.serving`): dbt's events come back on the command's own stdout, from
+    that process. A command killed mid-build (its run cancelled) takes that process with it, so
+    nothing goes on writing the build copy. With no process to hand it to, `wwc-dbt` is this
+    environment's dbt."""
+    from wwc.dbt_runner import DbtAhead, build_copy_args, dbt_client_executable
+    from wwc.pipeline import Run, prepare, writing
+    from wwc.seeds_manifest import Seeds
+    from wwc.settings import SEEDS_DIR
+
+    settings = settings_for(tmp_path / "wwc.duckdb")
+    target = tmp_path / "target"
+    # What dagster-dbt adds to its dbt command's environment.
+    env = os.environ | {
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_FORMAT": "json",
+        "DBT_PROJECT_DIR": str(PROJECT_ROOT),
+    }
+    run = Run(settings, Seeds.at(SEEDS_DIR), lambda _: None, landing=False, full_build=True)
+    with writing(settings), DbtAhead(settings, dagster_target=target) as ahead:
+        prepare(run)
+        with ahead.serving(run.build_file) as executable:
+            command = subprocess.Popen(
+                [executable, "build", *build_copy_args(run.build_file, settings)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=PROJECT_ROOT,
+                text=True,
+            )
+            assert command.stdout is not None
+            for line in command.stdout:
+                event = json.loads(line)
+                if event["info"]["name"] == "LogStartLine":  # a model or test started
+                    break
+            dbt = event["info"]["pid"]
+            assert dbt not in (command.pid, os.getpid()) and dbt in live_processes()
+            command.kill()
+            command.wait()
+            # Still within `serving`, which would otherwise wait for the build to end.
+            deadline = time.monotonic() + 60
+            while dbt in live_processes() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert dbt not in live_processes()
+        assert not (target / "run_results.json").exists()  # the build did not go on
+    version = subprocess.run(
+        [dbt_client_executable(), "--version"], env=env, capture_output=True, text=True
+    )
+    assert version.returncode == 0 and "installed:" in version.stdout
 
 
 def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) -> None:

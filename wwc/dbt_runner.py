@@ -1,6 +1,7 @@
 """dbt for every caller: the arguments of a `dbt build` (on any target), and dbt run in a
-subprocess of the same environment, streaming its progress to the terminal: started ahead of a
-DuckDB build on the command line (`DbtAhead`), or as a `dbt` command (`run_dbt`).
+subprocess of the same environment: started ahead of a DuckDB build (`DbtAhead`; on the command
+line its progress streams to the terminal, under Dagster to dagster-dbt's `dbt` command), or as
+a `dbt` command (`run_dbt`).
 
 The DuckDB file dbt writes is an argument of the command (`database_args`: the `wwc_build_file`
 var that profiles.yml reads), so the command line and Dagster's dbt resource pass it the same
@@ -16,15 +17,20 @@ import ctypes
 import fcntl
 import json
 import os
+import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from wwc.dbt_client import SOCKET
 from wwc.errors import is_machine_fault
 from wwc.seeds_manifest import Seeds
 from wwc.settings import PROJECT_ROOT, Settings
@@ -37,6 +43,11 @@ PROJECT_ARGS = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJEC
 def dbt_executable() -> str:
     beside_python = Path(sys.executable).with_name("dbt")
     return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_client_executable() -> str:
+    """`wwc-dbt` (wwc/dbt_client.py), installed beside this Python with the project."""
+    return str(Path(sys.executable).with_name("wwc-dbt"))
 
 
 def database_args(database_file: Path) -> list[str]:
@@ -130,33 +141,71 @@ def _environment(settings: Settings) -> dict[str, str]:
 
 
 class DbtAhead:
-    """dbt started before its build is due, for the command line, which has no long-lived process
-    to keep dbt loaded: `wwc/dbt_worker.py` imports dbt at once and, once told (`parse`), parses
-    the project while this process checks and loads the files on the other core; the build then
-    runs on that manifest (`build`). From `parse` on, the target folder's lock
-    (`linked_build_copy`) is held until the context ends, after the build was judged.
+    """dbt started before its build is due, for callers that have no long-lived process to keep
+    dbt loaded: `wwc/dbt_worker.py` imports dbt at once and, once told (`parse`), parses the
+    project while this process checks and loads the files on the other core; the build then runs
+    on that manifest: `build` on the command line, or, under Dagster, the `dbt` command
+    dagster-dbt starts (`serving`), whose executable, `wwc-dbt` (`wwc/dbt_client.py`), hands the
+    build to the worker. From `parse` on, the target folder's lock (`linked_build_copy`) is held
+    until the context ends, after the build was judged (or `serving` ends).
+
+    `dagster_target`: the target folder of dagster-dbt's invocations, which the parse must write
+    to and read from for its manifest to stand for the served build; None on the command line.
 
     As a context manager, on leaving: a worker that was told nothing is stopped (it has written
     nothing); one that is parsing finishes, so that it leaves no manifest half-written; one still
     building when an error (or SIGTERM) ends the run is killed, as `run_dbt` kills dbt."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, dagster_target: Path | None = None):
         self._settings = settings
         self._lock = ExitStack()
-        self._parsed = self._building = False
+        self._parsed = self._building = self._closed = False
+        env = _environment(settings)
+        self._listener: socket.socket | None = None
+        passed: list[int] = []
+        if dagster_target is not None:
+            # As dagster-dbt sets them for its dbt command (DbtCliResource.cli).
+            env |= {
+                "DBT_TARGET_PATH": str(dagster_target),
+                "DBT_LOG_PATH": str(dagster_target),
+                "DBT_LOG_FORMAT": "json",
+                "DBT_PROJECT_DIR": str(PROJECT_ROOT),
+            }
+            # In a folder only this user can enter (whoever connects runs dbt as this user): the
+            # socket, and the link dagster-dbt runs as its dbt executable (`serving`).
+            self._socket_dir = Path(tempfile.mkdtemp(prefix="wwc-dbt-"))
+            self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._listener.bind(str(self._socket_dir / SOCKET))
+            self._listener.listen(1)
+            (self._socket_dir / "dbt").symlink_to(dbt_client_executable())
+            # The worker writes a byte here when it has taken a client's request.
+            self._took, took = os.pipe()
+            passed = [self._listener.fileno(), took]
         self._worker = subprocess.Popen(
             [sys.executable, "-m", "wwc.dbt_worker"],
             stdin=subprocess.PIPE,
-            env=_environment(settings),
+            env=env,
             cwd=PROJECT_ROOT,
             text=True,
             preexec_fn=_die_with_parent,
+            pass_fds=passed,
         )
+        if self._listener is not None:
+            # Only the worker holds them: if it dies, a client is refused (and runs dbt itself)
+            # instead of waiting for an answer that never comes, and `_took` reads as closed.
+            # What a request must share with the parse for its manifest to stand.
+            same = {"DBT_TARGET_PATH": str(dagster_target), "DBT_PROJECT_DIR": str(PROJECT_ROOT)}
+            self._serve_command = {"serve": passed[0], "took": passed[1], "parsed_with": same}
+            self._listener.close()
+            os.close(passed[1])
 
     def __enter__(self) -> DbtAhead:
         return self
 
     def __exit__(self, *_: object) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             if self._parsed and not self._building:
                 self._send(None)  # end of input: the worker exits after its parse
@@ -169,6 +218,9 @@ class DbtAhead:
             raise
         finally:
             self._lock.close()  # only once the worker has exited: it writes in the folder
+            if self._listener is not None:
+                os.close(self._took)
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
 
     def parse(self, build_file: Path) -> None:
         """Parse now, for a build of `build_file` (once; later calls do nothing)."""
@@ -188,16 +240,36 @@ class DbtAhead:
         self._send(None)
         return self._worker.wait()
 
-    def _send(self, args: list[str] | None) -> None:
-        """One command for the worker, or (None) the end of its input. A worker that already
-        exited answers through its exit code."""
+    @contextmanager
+    def serving(self, build_file: Path) -> Iterator[Path]:
+        """Gives the dbt executable for dagster-dbt: a link to `wwc-dbt` that runs its one
+        build in the worker (on the parsed manifest). On leaving, a worker that took that
+        command's request has exited (its exit closes the build copy); one that did not is
+        stopped; then this ends as the context does."""
+        if self._listener is None:
+            raise ValueError("DbtAhead serves only with a dagster_target")
+        self.parse(build_file)
+        self._building = True
+        self._send(self._serve_command)
+        try:
+            yield self._socket_dir / "dbt"
+            if select.select([self._took], [], [], 0)[0]:  # took the request, or died
+                self._worker.wait()
+        finally:
+            self.__exit__()
+
+    def _send(self, command: list[str] | dict[str, Any] | None) -> None:
+        """One command for the worker: dbt's arguments, or `serve`; or (None) the end of its
+        input. A worker that already exited answers through its exit code."""
         stdin = self._worker.stdin
         assert stdin is not None
         try:
-            if args is None:
+            if command is None:
                 stdin.close()
                 return
-            stdin.write(json.dumps([*args, *PROJECT_ARGS]) + "\n")
+            if isinstance(command, list):
+                command = [*command, *PROJECT_ARGS]
+            stdin.write(json.dumps(command) + "\n")
             stdin.flush()
         except BrokenPipeError:
             pass

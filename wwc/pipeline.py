@@ -474,15 +474,20 @@ def quarantine_on_failure(run: Run) -> Iterator[None]:
         raise
 
 
+def prepare_with_dbt_ahead(run: Run, dbt: dbt_runner.DbtAhead) -> None:
+    """Stage 1 while dbt, started ahead, parses on the other core: from the start for a full
+    build, as soon as there are new files to check for a refresh (told nothing to build, it
+    stops)."""
+    if run.full_build:
+        dbt.parse(run.build_file)
+    prepare(run)
+    if run.new_files or run.full_build:
+        dbt.parse(run.build_file)
+
+
 def _stages(run: Run) -> None:
-    # dbt loads and parses on the other core while the raw files are assembled and the landing
-    # files checked; told nothing to build, it stops.
     with dbt_runner.DbtAhead(run.settings) as dbt:
-        if run.full_build:
-            dbt.parse(run.build_file)
-        prepare(run)
-        if run.new_files or run.full_build:
-            dbt.parse(run.build_file)
+        prepare_with_dbt_ahead(run, dbt)
         if not check_landing(run):
             return
         with quarantine_on_failure(run):

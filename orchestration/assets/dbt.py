@@ -1,5 +1,6 @@
 """Stage 3 as assets: one `dbt build` per run against the run's build copy, with the pipeline's
-arguments (the build copy is one of them) and its verdict on the exit code."""
+arguments (the build copy is one of them) and its verdict on the exit code. dagster-dbt starts
+it as its `dbt` command, which hands it to the dbt process the run started ahead."""
 
 import time
 
@@ -7,7 +8,6 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import Writer
-from wwc.dbt_runner import linked_build_copy
 from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure, while_dbt_runs
 
 
@@ -35,15 +35,17 @@ def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
         while_dbt_runs()
         with quarantine_on_failure(run):
             started = time.perf_counter()
-            # The pipeline judges the exit code (and quarantines), as on the command line.
-            with linked_build_copy(run.build_file, run.settings):
-                # One target folder for every run (runs take turns under the link's lock): dbt's
-                # partial parse carries from run to run, and no run leaves a folder behind.
-                invocation = dbt.cli(
+            # The pipeline judges the exit code (and quarantines), as on the command line. The
+            # build runs in the dbt process the run started ahead, which parsed during the
+            # landing step, under the target folder's lock (runs take turns) until it exits:
+            # dagster-dbt runs `wwc-dbt` through the link `serving` gives, as its dbt.
+            with writer.dbt().serving(run.build_file) as executable:
+                served = dbt.model_copy(update={"dbt_executable": str(executable)})
+                invocation = served.cli(
                     dbt_args(run),
                     context=context,
                     raise_on_error=False,
-                    target_path=run.settings.dbt_target / "dagster",
+                    target_path=writer.dbt_target,
                 )
                 yield from invocation.stream()
                 code = invocation.wait().process.returncode

@@ -5,7 +5,7 @@ import dagster as dg
 
 from orchestration.jobs import LANDING_FILE_TAG
 from orchestration.resources import Writer
-from wwc.pipeline import check_landing, prepare
+from wwc.pipeline import check_landing, prepare_with_dbt_ahead
 
 RAW_TABLES = ["cities", "criteria", "assessments", "criterion_results", "load_log", "restatements"]
 LANDING_CHECK = "landing_files_pass_checks"
@@ -40,8 +40,8 @@ def landing_ingest(
 ):
     # One new file per run, so that a build its data fails blames that file.
     only = context.run.tags.get(LANDING_FILE_TAG)
-    run = writer.start(context.log.info, config.full_build, frozenset([only] if only else []))
-    prepare(run)
+    run, dbt = writer.start(context.log.info, config.full_build, frozenset([only] if only else []))
+    prepare_with_dbt_ahead(run, dbt)
     building = check_landing(run)
     yield dg.AssetCheckResult(
         check_name=LANDING_CHECK,
