@@ -166,6 +166,31 @@ def test_a_dbt_command_handed_to_the_dbt_started_ahead_takes_it_along_when_kille
     assert version.returncode == 0 and "installed:" in version.stdout
 
 
+def test_where_no_socket_can_be_made_the_dbt_step_runs_dbt_itself(tmp_path, monkeypatch):
+    """A temporary folder too deep for a Unix socket's path (about 107 bytes) leaves the dbt
+    process started ahead nothing to serve on: the dbt step is given this environment's dbt."""
+    import tempfile
+
+    from wwc.dbt_runner import DbtAhead
+    from wwc.pipeline import writing
+
+    deep = tmp_path / ("d" * 120)
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    settings = settings_for(tmp_path / "wwc.duckdb")
+    with (
+        writing(settings),
+        DbtAhead(settings, dagster_target=tmp_path / "target") as ahead,
+        ahead.serving(settings.build_file) as executable,
+    ):
+        assert executable.name == "dbt" and deep not in executable.parents
+        version = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, check=False
+        )
+        assert version.returncode == 0 and "installed:" in version.stdout
+    assert list(deep.iterdir()) == []  # nothing left behind
+
+
 def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) -> None:
     import dagster as dg
 

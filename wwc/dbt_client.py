@@ -2,8 +2,9 @@
 (`dbt_runner.DbtAhead.serving`) runs it through a link named `dbt` in a private folder that also
 holds that process's socket, `dbt.sock`: this command hands the process its arguments,
 environment, working folder, stdout and stderr, so that the build runs there, in a process that
-has imported dbt and parsed the project already, and exits with the build's exit code. With no
-socket beside it (or no process behind the socket), it is the `dbt` beside this Python.
+has imported dbt and parsed the project already, and exits with the build's exit code (2, as
+dbt's "could not run", if that process dies during the build). With no socket beside it, or no
+process listening on it, it is the `dbt` beside this Python.
 
 Only the standard library is imported: this is a process of every Dagster run.
 """
@@ -29,8 +30,10 @@ def _served(address: Path, args: list[str]) -> int | None:
         return None
     with server:
         request = json.dumps({"args": args, "env": dict(os.environ), "cwd": os.getcwd()}).encode()
+        message = len(request).to_bytes(LENGTH_BYTES, "big") + request
         try:
-            socket.send_fds(server, [len(request).to_bytes(LENGTH_BYTES, "big") + request], [1, 2])
+            sent = socket.send_fds(server, [message], [1, 2])
+            server.sendall(message[sent:])
         except OSError:  # the process died before it took the request: nothing ran
             return None
         # A signal ends this command here; the process sees the connection close and stops.
@@ -45,13 +48,18 @@ def _served(address: Path, args: list[str]) -> int | None:
 def main() -> int:
     args = sys.argv[1:]
     address = Path(sys.argv[0]).with_name(SOCKET)
-    if address.is_socket():
-        code = _served(address, args)
-        if code is not None:
-            return code
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    os.execv(dbt, [dbt, *args])
-    return 2  # not reached: execv replaces this process
+    try:
+        if address.is_socket():
+            code = _served(address, args)
+            if code is not None:
+                return code
+        dbt = str(Path(sys.executable).with_name("dbt"))
+        os.execv(dbt, [dbt, *args])
+    except KeyboardInterrupt:  # as dbt exits on Ctrl-C; the process behind the socket stops
+        return 130
+    except OSError as exc:
+        print(f"wwc-dbt: could not run dbt: {exc}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

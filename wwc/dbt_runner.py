@@ -161,7 +161,8 @@ class DbtAhead:
         self._lock = ExitStack()
         self._parsed = self._building = self._closed = False
         env = _environment(settings)
-        self._listener: socket.socket | None = None
+        self._for_dagster, self._serves = dagster_target is not None, False
+        self._serve_command: dict[str, Any] = {}
         passed: list[int] = []
         if dagster_target is not None:
             # As dagster-dbt sets them for its dbt command (DbtCliResource.cli).
@@ -171,16 +172,7 @@ class DbtAhead:
                 "DBT_LOG_FORMAT": "json",
                 "DBT_PROJECT_DIR": str(PROJECT_ROOT),
             }
-            # In a folder only this user can enter (whoever connects runs dbt as this user): the
-            # socket, and the link dagster-dbt runs as its dbt executable (`serving`).
-            self._socket_dir = Path(tempfile.mkdtemp(prefix="wwc-dbt-"))
-            self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self._listener.bind(str(self._socket_dir / SOCKET))
-            self._listener.listen(1)
-            (self._socket_dir / "dbt").symlink_to(dbt_client_executable())
-            # The worker writes a byte here when it has taken a client's request.
-            self._took, took = os.pipe()
-            passed = [self._listener.fileno(), took]
+            passed = self._listen()
         self._worker = subprocess.Popen(
             [sys.executable, "-m", "wwc.dbt_worker"],
             stdin=subprocess.PIPE,
@@ -190,14 +182,37 @@ class DbtAhead:
             preexec_fn=_die_with_parent,
             pass_fds=passed,
         )
-        if self._listener is not None:
+        if self._serves:
             # Only the worker holds them: if it dies, a client is refused (and runs dbt itself)
             # instead of waiting for an answer that never comes, and `_took` reads as closed.
+            os.close(passed[0])
+            os.close(passed[1])
             # What a request must share with the parse for its manifest to stand.
             same = {"DBT_TARGET_PATH": str(dagster_target), "DBT_PROJECT_DIR": str(PROJECT_ROOT)}
             self._serve_command = {"serve": passed[0], "took": passed[1], "parsed_with": same}
-            self._listener.close()
-            os.close(passed[1])
+
+    def _listen(self) -> list[int]:
+        """The listening socket and the `took` pipe's write end for the worker, in a folder only
+        this user can enter (whoever connects runs dbt as this user) with the link dagster-dbt
+        runs as its dbt executable (`serving`); none where this machine cannot serve (a
+        temporary folder too long for a socket's path, `wwc-dbt` not installed): the dbt step
+        then runs dbt itself."""
+        folder = Path(tempfile.mkdtemp(prefix="wwc-dbt-"))
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(str(folder / SOCKET))
+            listener.listen(1)
+            client = Path(dbt_client_executable())
+            if not client.exists():
+                raise FileNotFoundError(client)
+            (folder / "dbt").symlink_to(client)
+        except OSError:
+            listener.close()
+            shutil.rmtree(folder, ignore_errors=True)
+            return []
+        self._serves, self._socket_dir = True, folder
+        self._took, took = os.pipe()
+        return [listener.detach(), took]
 
     def __enter__(self) -> DbtAhead:
         return self
@@ -218,7 +233,7 @@ class DbtAhead:
             raise
         finally:
             self._lock.close()  # only once the worker has exited: it writes in the folder
-            if self._listener is not None:
+            if self._serves:
                 os.close(self._took)
                 shutil.rmtree(self._socket_dir, ignore_errors=True)
 
@@ -243,17 +258,20 @@ class DbtAhead:
     @contextmanager
     def serving(self, build_file: Path) -> Iterator[Path]:
         """Gives the dbt executable for dagster-dbt: a link to `wwc-dbt` that runs its one
-        build in the worker (on the parsed manifest). On leaving, a worker that took that
-        command's request has exited (its exit closes the build copy); one that did not is
-        stopped; then this ends as the context does."""
-        if self._listener is None:
+        build in the worker (on the parsed manifest), or this environment's dbt where this
+        machine cannot serve (`_listen`). On leaving, a worker that took that command's request
+        has exited (its exit closes the build copy); one that did not is stopped (even in the
+        middle of its parse: the target folder is dagster-dbt's, whose partial parse dbt then
+        redoes); then this ends as the context does."""
+        if not self._for_dagster:
             raise ValueError("DbtAhead serves only with a dagster_target")
         self.parse(build_file)
-        self._building = True
-        self._send(self._serve_command)
+        if self._serves:
+            self._building = True
+            self._send(self._serve_command)
         try:
-            yield self._socket_dir / "dbt"
-            if select.select([self._took], [], [], 0)[0]:  # took the request, or died
+            yield self._socket_dir / "dbt" if self._serves else Path(dbt_executable())
+            if self._serves and select.select([self._took], [], [], 0)[0]:  # took it, or died
                 self._worker.wait()
         finally:
             self.__exit__()

@@ -9,10 +9,10 @@ closes the adapter's DuckDB connection.
 Under Dagster the build is not a line on stdin but dagster-dbt's own `dbt` command: the line
 `{"serve": <fd>, "took": <fd>, ...}` makes this process accept one connection on that listening
 socket (and say so on the pipe `took`) from `wwc/dbt_client.py`, which dagster-dbt starts as
-its dbt executable. The client hands over its
-arguments, environment, working folder, stdout and stderr; the build runs here as if it were
-the client (on the parsed manifest when it asks for the same project and target folder), and
-its exit code goes back for the client to exit with. A client that goes away before the answer
+its dbt executable. The client hands over its arguments, environment, working folder, stdout
+and stderr; the build runs here as if it were the client (on the parsed manifest when it asks
+for the same project, vars and target folder and the parse succeeded), and its exit code goes
+back for the client to exit with. A client that goes away before the answer
 (its run was cancelled) takes this process with it.
 
 Run as `python -m wwc.dbt_worker`; only dbt and the standard library are imported.
@@ -56,11 +56,11 @@ def _vars(args: list[str]) -> str | None:
     return args[args.index("--vars") + 1] if "--vars" in args[:-1] else None
 
 
-def _serve(command: dict[str, Any], manifest: Any, parsed_vars: str | None, parse_code: int) -> int:
-    """Run the one build a client asks for, as that client; return its exit code. After a
-    failed parse (which said why), answer with its exit code at once. `command`: the listening
-    socket (`serve`), the pipe that tells the caller a request was taken (`took`), and the
-    environment the parse read the project with (`parsed_with`)."""
+def _serve(command: dict[str, Any], manifest: Any, parsed_vars: str | None) -> int:
+    """Run the one build a client asks for, as that client; return its exit code. `command`:
+    the listening socket (`serve`), the pipe that tells the caller a request was taken
+    (`took`), and the environment the parse read the project with (`parsed_with`)."""
+    import click
     from dbt.cli.main import dbtRunner
 
     listener = socket.socket(fileno=command["serve"])
@@ -72,14 +72,12 @@ def _serve(command: dict[str, Any], manifest: Any, parsed_vars: str | None, pars
         request, fds = _receive(conn)
     except (OSError, ValueError):  # the client went away (or was not ours): nothing to run
         return 2
-    if parse_code:
-        _answer(conn, parse_code)
-        return parse_code
     answered = threading.Event()
 
     def die_with_client() -> None:
-        # Returns b"" when the client exits: after the answer, or killed before it.
-        conn.recv(1)
+        # Returns when the client exits: after the answer, or killed before it.
+        with contextlib.suppress(OSError):
+            conn.recv(1)
         if not answered.is_set():
             os.kill(os.getpid(), signal.SIGKILL)
 
@@ -96,12 +94,15 @@ def _serve(command: dict[str, Any], manifest: Any, parsed_vars: str | None, pars
     # The client's reader (dagster-dbt) streams dbt's events line by line.
     sys.stdout.reconfigure(line_buffering=True)
     # The parse ahead stands for this build only if it read the same project, with the same
-    # vars, into the same target folder; otherwise dbt parses here, as its executable would.
+    # vars, into the same target folder; otherwise (or if it failed) dbt parses here, as its
+    # executable would, and says what is wrong where the client's reader looks.
     args: list[str] = request["args"]
     same = _vars(args) == parsed_vars and all(
         env.get(name) == value for name, value in command["parsed_with"].items()
     )
     result = dbtRunner(manifest=manifest if same else None).invoke(args)
+    if isinstance(result.exception, click.ClickException):
+        result.exception.show()  # what the dbt executable prints for arguments it refuses
     code = _exit_code(result)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -126,7 +127,7 @@ def main() -> int:
     for line in sys.stdin:
         command: list[str] | dict[str, Any] = json.loads(line)
         if isinstance(command, dict):
-            return _serve(command, manifest, parsed_vars, code)
+            return _serve(command, manifest if code == 0 else None, parsed_vars)
         if code:  # the parse failed and said why: the build would only say it again
             continue
         result = dbtRunner(manifest=manifest).invoke(command)
