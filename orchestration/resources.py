@@ -56,7 +56,7 @@ class Writer:
 
     def close(self) -> None:
         """At the end of the run: dbt's process stopped (or its parse finished)."""
-        self._dbt.__exit__(None, None, None)
+        self._dbt.close()
 
 
 def warehouse_writer(settings: Settings, seeds_dir: Path = SEEDS_DIR) -> dg.ResourceDefinition:

@@ -218,6 +218,10 @@ class DbtAhead:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """What leaving the context does (see the class); once."""
         if self._closed:
             return
         self._closed = True
@@ -274,7 +278,7 @@ class DbtAhead:
             if self._serves and select.select([self._took], [], [], 0)[0]:  # took it, or died
                 self._worker.wait()
         finally:
-            self.__exit__()
+            self.close()
 
     def _send(self, command: list[str] | dict[str, Any] | None) -> None:
         """One command for the worker: dbt's arguments, or `serve`; or (None) the end of its
