@@ -273,6 +273,9 @@ class DbtAhead:
         if self._serves:
             self._building = True
             self._send(self._serve_command)
+        else:  # dbt runs itself, into the folder the parse writes: only after the parse ended
+            self._send(None)
+            self._worker.wait()
         try:
             yield self._socket_dir / "dbt" if self._serves else Path(dbt_executable())
             if self._serves and select.select([self._took], [], [], 0)[0]:  # took it, or died
