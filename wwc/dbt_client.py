@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 
 SOCKET = "dbt.sock"  # beside the link this command is run through
-LENGTH_BYTES = 8  # as wwc/dbt_worker.py reads the request
+# A request: an 8-byte length, then that many bytes of JSON; the client's stdout and stderr
+# travel with the first bytes (SCM_RIGHTS). wwc/dbt_worker.py reads it.
+LENGTH_BYTES = 8
 
 
 def _served(address: Path, args: list[str]) -> int | None:

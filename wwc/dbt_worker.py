@@ -15,7 +15,8 @@ for the same project, vars and target folder and the parse succeeded), and its e
 back for the client to exit with. A client that goes away before the answer
 (its run was cancelled) takes this process with it.
 
-Run as `python -m wwc.dbt_worker`; only dbt and the standard library are imported.
+Run as `python -m wwc.dbt_worker`; only dbt, the standard library and the request format of
+`wwc/dbt_client.py` (standard library only) are imported.
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ import sys
 import threading
 from typing import Any
 
-# The client's request: an 8-byte length, then that many bytes of JSON; its stdout and stderr
-# travel with the first bytes (SCM_RIGHTS).
-LENGTH_BYTES = 8
+from wwc.dbt_client import LENGTH_BYTES
 
 
 def _exit_code(result: Any) -> int:

@@ -7,8 +7,8 @@ step per stage. No other module implements a stage.
 2. `check_landing`: each new landing file is checked; what passes is loaded into the copy, the
    rest is quarantined with its reasons;
 3. dbt: one `dbt build` with `dbt_args` against the copy, judged by `dbt_finished` (on the
-   command line in a dbt process started with the run, which parses while stages 1-2 run: a
-   refresh once it found new files);
+   command line and under Dagster in a dbt process started with the run, which parses while
+   stages 1-2 run: a refresh once it found new files);
 4. `gates`: the marts' Great Expectations suites;
 5. `publish`: storage check, the batch's files stored as accepted, atomic rename;
 6. `outputs`: the picture report and the Parquet export, from the published file.
@@ -481,7 +481,7 @@ def prepare_with_dbt_ahead(run: Run, dbt: dbt_runner.DbtAhead) -> None:
     if run.full_build:
         dbt.parse(run.build_file)
     prepare(run)
-    if run.new_files or run.full_build:
+    if run.new_files:
         dbt.parse(run.build_file)
 
 
