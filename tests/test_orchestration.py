@@ -111,6 +111,9 @@ def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built,
     assert metadata["seconds"].value <= elapsed
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_assessments").fetchone() == (324,)
+        # The semantic layer's time spine, as `wwc build` publishes it (MetricFlow reads it).
+        spine = con.execute("select count(*) from semantic.metricflow_time_spine").fetchone()
+        assert spine == (7305,)
     assert not (tmp_path / ".wwc.duckdb.build").exists()
 
 
