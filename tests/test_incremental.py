@@ -47,9 +47,21 @@ def _city_first_assessed_in_2019(warehouse) -> str:
         ).fetchone()[0]
 
 
+def _built_by_dbt(output: str) -> set[str]:
+    """The models (`schema.name`) and unit tests (`model::test`) a run's dbt build started,
+    from its progress lines."""
+    started = re.findall(r" START (?:sql \w+ model (\S+)|unit_test (\S+))", output)
+    return {model or unit_test for model, unit_test in started}
+
+
 def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     warehouse = tmp_path / "wwc.duckdb"
     shutil.copy2(built.path, warehouse)
+    # As if another version of the dbt project had built it: the first refresh builds every
+    # model and runs the unit tests; the second, with the file this project built, leaves the
+    # models no landing file feeds as they are, and skips the unit tests.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update raw.build_info set dbt_project_fingerprint = 'another project'")
     landing = tmp_path / "landing"
     landing.mkdir()
     write_landing(landing / "new_city.csv", landing_rows("A2020-960", "C9960", met=17))
@@ -59,6 +71,14 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     assert first.returncode == 0, first.stderr
     assert "Refreshing incrementally" in first.stdout
     sizes = [warehouse.stat().st_size]
+    untouched = {
+        "staging.stg_wwc__criteria",
+        "marts.dim_criteria",
+        "semantic.metricflow_time_spine",
+    }
+    first_built = _built_by_dbt(first.stdout)
+    assert untouched <= first_built
+    assert "fct_criterion_results::prerequisite_voids_dependants" in first_built
 
     # An earlier assessment for a city first assessed in 2019: its assessment renumbers and its
     # entry cohort moves, which an incremental run must carry through. (The 2018 standard is
@@ -69,6 +89,16 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     second = refresh(warehouse, **history)
     assert second.returncode == 0, second.stderr
     sizes.append(warehouse.stat().st_size)
+    second_built = _built_by_dbt(second.stdout)
+    assert not second_built & untouched and not any("::" in name for name in second_built)
+    assert "marts.fct_criterion_results" in second_built
+    # Tests that read a skipped model and a rebuilt one still run: an invariant joining the
+    # criteria to the results, a report's relationship to the criteria.
+    for test in (
+        "assert_every_assessment_has_each_criterion_of_its_standard",
+        "relationships_rpt_criterion_prevalence_criterion_id",
+    ):
+        assert f" PASS {test}" in second.stdout, test
     incremental = _snapshot(warehouse)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         numbers = con.execute(

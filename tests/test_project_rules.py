@@ -760,6 +760,31 @@ def test_coverage_of_tests_and_documentation(project: Project) -> None:
     )
 
 
+# The raw tables no landing file writes (wwc/raw_loader.py `_apply_landing_rows` writes the
+# assessments, criterion results, cities and restatements, `record_load_log` the load log,
+# `mark_refresh` the build info): the criteria, loaded from the seeds alone.
+LANDING_FREE_SOURCES = {"wwc.criteria"}
+
+
+def test_a_refresh_leaves_alone_exactly_the_models_no_landing_file_feeds(project: Project) -> None:
+    """A refresh by the project that built the published file skips the models tagged
+    `unchanged_by_landing` (wwc/pipeline.py `dbt_args`): each must read no table a landing file
+    writes, or a refresh would leave it stale; and each model that reads none carries the tag."""
+    sources = {
+        model.uid: {
+            rel.parent.name
+            for rel in project.dag()
+            if rel.child.uid == model.uid
+            if rel.parent.resource_type == "source"
+        }
+        for model in project.of_type("model")
+    }
+    tagged = {m.name for m in project.of_type("model") if "unchanged_by_landing" in m.node["tags"]}
+    free = {m.name for m in project.of_type("model") if sources[m.uid] <= LANDING_FREE_SOURCES}
+    assert tagged == free, f"tagged: {sorted(tagged)}; reading no landing table: {sorted(free)}"
+    assert {"dim_criteria", "metricflow_time_spine"} <= tagged
+
+
 def test_the_rules_see_the_project(project: Project) -> None:
     """Guards the port itself: the manifest has every kind of model, the tests and the
     exposures; a model whose key has lost its unique test is no longer primary-key tested; and

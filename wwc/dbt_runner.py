@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import hashlib
+import importlib.metadata
 import json
 import os
 import select
@@ -38,6 +40,13 @@ from wwc.settings import PROJECT_ROOT, Settings
 BUILD_LINK = "wwc_build"  # in the target folder: see build_copy_args
 PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
 PROJECT_ARGS = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+# What a DuckDB build's relations are made from besides the data: the files dbt reads (these,
+# and the SQL, YAML and docs blocks in the folders of dbt_project.yml's model-paths, macro-paths
+# and test-paths) and the code of dbt and its adapter (materializations).
+PROJECT_FILES = ["dbt_project.yml", "profiles.yml"]
+PROJECT_FOLDERS = ["models", "macros", "tests"]
+PROJECT_SUFFIXES = {".sql", ".yml", ".yaml", ".md"}
+DBT_DISTRIBUTIONS = ["dbt-core", "dbt-adapters", "dbt-duckdb"]
 
 
 def dbt_executable() -> str:
@@ -48,6 +57,25 @@ def dbt_executable() -> str:
 def dbt_client_executable() -> str:
     """`wwc-dbt` (wwc/dbt_client.py), installed beside this Python with the project."""
     return str(Path(sys.executable).with_name("wwc-dbt"))
+
+
+def project_fingerprint() -> str:
+    """Identifies the dbt project and the dbt code a build runs (see `PROJECT_FILES`): a
+    published file records it, so that a refresh by the same project may leave alone the models
+    no landing file feeds (wwc/pipeline.py `dbt_args`)."""
+    paths = [PROJECT_ROOT / name for name in PROJECT_FILES] + sorted(
+        path
+        for folder in PROJECT_FOLDERS
+        for path in (PROJECT_ROOT / folder).rglob("*")
+        if path.suffix in PROJECT_SUFFIXES and path.is_file()
+    )
+    digest = hashlib.sha256()
+    for distribution in DBT_DISTRIBUTIONS:
+        digest.update(f"{distribution}=={importlib.metadata.version(distribution)}\n".encode())
+    for path in paths:
+        content = path.read_bytes()
+        digest.update(f"{path.relative_to(PROJECT_ROOT)}:{len(content)}\n".encode() + content)
+    return digest.hexdigest()
 
 
 def database_args(database_file: Path) -> list[str]:

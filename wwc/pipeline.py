@@ -95,6 +95,7 @@ class Run:
     waiting: list[str] = field(default_factory=list)  # left for the next run
     earlier_landing_files: int = 0
     incremental: bool = False  # started from a copy of the published file
+    same_dbt_project: bool = False  # ... which this dbt project built (see `dbt_args`)
     raw_counts: dict[str, int] = field(default_factory=dict)
     staged: list[tuple[LandingFile, Record]] = field(default_factory=list)  # passed, in the copy
     refused: list[Record] = field(default_factory=list)  # rejected or duplicate
@@ -107,6 +108,11 @@ class Run:
     @property
     def build_file(self) -> Path:
         return self.settings.build_file
+
+    @property
+    def keeps_unchanged_models(self) -> bool:
+        """dbt leaves the models no landing file feeds as they are (see `dbt_args`)."""
+        return self.incremental and self.same_dbt_project
 
     @property
     def with_landing_files(self) -> bool:
@@ -217,7 +223,7 @@ def prepare(run: Run) -> None:
         say(f"Refreshing incrementally, from a copy of {settings.warehouse}")
         shutil.copyfile(settings.warehouse, run.build_file)
         with duckdb.connect(str(run.build_file)) as con:
-            mark_refresh(con)
+            run.same_dbt_project = mark_refresh(con, dbt_runner.project_fingerprint())
         run.incremental = True
     else:
         say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")
@@ -226,7 +232,11 @@ def prepare(run: Run) -> None:
         try:
             with duckdb.connect(str(run.build_file), config=config) as con:
                 run.raw_counts = assemble_raw(
-                    con, run.seeds, settings.accepted, settings.quarantine
+                    con,
+                    run.seeds,
+                    settings.accepted,
+                    settings.quarantine,
+                    dbt_runner.project_fingerprint(),
                 )
         except RawFormatError as exc:
             raise BuildError(f"{exc}\n{run.unchanged()}") from exc
@@ -282,12 +292,17 @@ def check_landing(run: Run) -> bool:
 
 
 # The column tests (not-null, relationships, accepted values) of the models that hold every
-# criterion result (tag results_grain), which a refresh skips; their grain tests check the
-# assessments the build wrote, so they run on every build.
-RESULTS_COLUMN_TESTS = " ".join(
-    f"tag:results_grain,test_name:{test}"
-    for test in ("not_null", "relationships", "accepted_values")
-)
+# criterion result (their columns' tag results_columns), which a refresh skips; their grain tests
+# check the assessments the build wrote, so they run on every build.
+RESULTS_COLUMN_TESTS = "tag:results_columns"
+# What a refresh by the dbt project that built the published file leaves as it is: the unit
+# tests (static inputs, and this project's SQL passed them when it built the file: dbt's advice
+# is to run them in development and CI, not on every production build), and the models no
+# landing file feeds (tag unchanged_by_landing) with the tests on them alone. Tests with another
+# parent (an invariant joining the criteria to the new results) still run: dbt's "cautious"
+# indirect selection excludes a test only when every model it reads is excluded.
+UNCHANGED_BY_LANDING = "unchanged_by_landing"
+SAME_PROJECT_SKIPS = ["resource_type:unit_test", f"tag:{UNCHANGED_BY_LANDING}"]
 
 
 def dbt_args(run: Run) -> list[str]:
@@ -296,13 +311,21 @@ def dbt_args(run: Run) -> list[str]:
     invariants check every rewritten result against the reported ones; every full build
     (nightly) runs them. The grain tests (on what the build wrote) and the invariants (singular
     tests) run on every build: a declared certification level that the criteria met do not earn
-    passes every landing rule and fails only there."""
+    passes every landing rule and fails only there. A refresh of a file this dbt project built
+    also skips `SAME_PROJECT_SKIPS`."""
     run.say("Running dbt build (models, contracts, unit and data tests)")
-    skip = []
+    skip, selection = [], []
     if run.incremental:
         run.say("Incremental refresh: skipping the column tests of every criterion result")
         skip.append(RESULTS_COLUMN_TESTS)
-    args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip)
+    if run.keeps_unchanged_models:
+        run.say(
+            "The published file was built by this dbt project: skipping the unit tests and "
+            "the models no landing file feeds (tag unchanged_by_landing), kept as they are"
+        )
+        skip += SAME_PROJECT_SKIPS
+        selection = ["--indirect-selection", "cautious"]
+    args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip) + selection
     if run.full_refresh:
         args.append("--full-refresh")
     return args + dbt_runner.build_copy_args(run.build_file, run.settings)

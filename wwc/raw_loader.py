@@ -265,11 +265,15 @@ def holds_current_raw(published: Path, seeds_dir: Path, accepted: Path) -> bool:
 
 
 def assemble_raw(
-    con: duckdb.DuckDBPyConnection, seeds: Seeds, accepted: Path, quarantine: Path
+    con: duckdb.DuckDBPyConnection,
+    seeds: Seeds,
+    accepted: Path,
+    quarantine: Path,
+    dbt_project: str,
 ) -> dict[str, int]:
     """raw = the seeds, then every accepted landing file in order, plus the load log, and
     raw.build_info: what the warehouse was built from (the picture report says whether it is
-    the synthetic history)."""
+    the synthetic history), the dbt project included (`dbt_project`: its fingerprint)."""
     counts = load_seed_files(con, seeds.folder)
     create_lineage_tables(con)
     for record, path in accepted_files(accepted):
@@ -284,24 +288,38 @@ def assemble_raw(
         f"""create or replace table {RAW_SCHEMA}.build_info as
             select ? as seeds_fingerprint, ? as seeds_folder, ? as is_synthetic_history,
                 cast(null as timestamp) as refreshed_since,
-                cast(null as integer) as refreshed_from_standard""",
-        [seeds_fingerprint(seeds.folder), str(seeds.folder), seeds.synthetic_history],
+                cast(null as integer) as refreshed_from_standard,
+                ? as dbt_project_fingerprint""",
+        [seeds_fingerprint(seeds.folder), str(seeds.folder), seeds.synthetic_history, dbt_project],
     )
     return counts
 
 
-def mark_refresh(con: duckdb.DuckDBPyConnection) -> None:
+def mark_refresh(con: duckdb.DuckDBPyConnection, dbt_project: str) -> bool:
     """On a build copy of the published file: record in raw.build_info the newest row and the
     standard of the fact the refresh starts from. dbt's incremental models find what to rewrite
     from their own tables; the invariants on every criterion result read these two values
     (macros/assessments_to_refresh.sql), so a refresh checks the assessments it rewrote and a
-    full build, where both are null, checks every one."""
-    for column, kind in (("refreshed_since", "timestamp"), ("refreshed_from_standard", "integer")):
+    full build, where both are null, checks every one.
+
+    Also record the dbt project the refresh runs (`dbt_project`, its fingerprint), which builds
+    every model of the copy unless the copy was built by the same one: returns whether it was."""
+    columns = [
+        ("refreshed_since", "timestamp"),
+        ("refreshed_from_standard", "integer"),
+        ("dbt_project_fingerprint", "varchar"),
+    ]
+    for column, kind in columns:
         # A file published before these columns existed.
         con.execute(f"alter table {RAW_SCHEMA}.build_info add column if not exists {column} {kind}")
+    built_by = con.execute(f"select dbt_project_fingerprint from {RAW_SCHEMA}.build_info")
+    same_project = built_by.fetchone() == (dbt_project,)
     con.execute(
         f"""update {RAW_SCHEMA}.build_info
-            set refreshed_since = fact.since, refreshed_from_standard = fact.standard
+            set refreshed_since = fact.since, refreshed_from_standard = fact.standard,
+                dbt_project_fingerprint = ?
             from (select max(loaded_at) as since, max(standard_version) as standard
-                  from marts.fct_criterion_results) as fact"""
+                  from marts.fct_criterion_results) as fact""",
+        [dbt_project],
     )
+    return same_project

@@ -2,13 +2,21 @@
 arguments (the build copy is one of them) and its verdict on the exit code. dagster-dbt starts
 it as its `dbt` command, which hands it to the dbt process the run started ahead."""
 
+import json
 import time
+from graphlib import TopologicalSorter
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import Writer
-from wwc.pipeline import dbt_args, dbt_finished, quarantine_on_failure, while_dbt_runs
+from wwc.pipeline import (
+    UNCHANGED_BY_LANDING,
+    dbt_args,
+    dbt_finished,
+    quarantine_on_failure,
+    while_dbt_runs,
+)
 
 
 class WwcTranslator(DagsterDbtTranslator):
@@ -21,18 +29,48 @@ class WwcTranslator(DagsterDbtTranslator):
 def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
     """Every dbt model and test, from the manifest `wwc dagster` prepared in the project's target
     folder (the settings' dbt target folder). Runs write to its `dagster` subfolder."""
+    translator = WwcTranslator()
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    # The models a refresh may leave as they are (wwc/pipeline.py `dbt_args`), parents first:
+    # dbt reports no materialization for them, and an asset with none would skip the publish
+    # step after it.
+    unchanged = {
+        unique_id: node["depends_on"]["nodes"]
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and UNCHANGED_BY_LANDING in node["tags"]
+    }
+    unchanged_keys = [
+        translator.get_asset_spec(manifest, unique_id, project).key
+        for unique_id in TopologicalSorter(unchanged).static_order()
+        if unique_id in unchanged
+    ]
 
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        dagster_dbt_translator=WwcTranslator(),
+        dagster_dbt_translator=translator,
     )
     def wwc_dbt_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, writer: dg.ResourceParam[Writer]
     ):
         run = writer.run(context.log.info)
+        if context.is_subset:
+            # dagster-dbt then selects the chosen models by name, sources left out, and dbt's
+            # cautious selection (`dbt_args`) would drop every test that reads a source: build
+            # them all, as for a file another project built.
+            run.same_dbt_project = False
         # (A worker of the project's run launcher has Great Expectations loaded already.)
         while_dbt_runs()
+        if run.keeps_unchanged_models:
+            # In the build copy as they were, before the models built on them (Dagster takes a
+            # multi-asset's outputs in topological order).
+            for key in unchanged_keys:
+                if key in context.selected_asset_keys:
+                    yield dg.Output(
+                        None,
+                        output_name=key.to_python_identifier(),
+                        metadata={"dbt": "left as it was: no landing file feeds it"},
+                    )
         with quarantine_on_failure(run):
             started = time.perf_counter()
             # The pipeline judges the exit code (and quarantines), as on the command line. The

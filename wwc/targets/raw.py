@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from wwc.dbt_runner import project_fingerprint
 from wwc.landing.files import accepted_files
 from wwc.raw_format import RAW_SCHEMA
 from wwc.raw_loader import assemble_raw
@@ -52,6 +53,8 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[RawTable]:
 def scratch_raw(settings: Settings, seeds: Seeds) -> Iterator[ScratchRaw]:
     """The build's raw schema (seeds, then accepted landing files, plus lineage) in memory."""
     with duckdb.connect() as con:
-        counts = assemble_raw(con, seeds, settings.accepted, settings.quarantine)
+        counts = assemble_raw(
+            con, seeds, settings.accepted, settings.quarantine, project_fingerprint()
+        )
         landing = len(accepted_files(settings.accepted))
         yield ScratchRaw(con, counts, landing, raw_tables(con))
