@@ -11,8 +11,9 @@ WRITER_TAG = {"wwc/writer": "warehouse"}
 LANDING_FILE_TAG = "wwc/landing_file"
 
 # Every asset: a build publishes what `wwc build` publishes, the semantic layer's time spine
-# included; and dagster-dbt, given the whole project, runs `dbt build --select fqn:*` as the
-# command line does, not a list of models.
+# included; and dagster-dbt, given every dbt asset, selects `fqn:*`, which matches every model,
+# test and source directly, as the command line's default selection does (not a list of models:
+# see orchestration/assets/dbt.py on subsets).
 warehouse_job = dg.define_asset_job(
     "refresh_warehouse",
     selection=dg.AssetSelection.all(),

@@ -766,6 +766,19 @@ def test_coverage_of_tests_and_documentation(project: Project) -> None:
 LANDING_FREE_SOURCES = {"wwc.criteria"}
 
 
+def test_the_project_fingerprint_covers_every_folder_dbt_builds_from() -> None:
+    """A refresh trusts the fingerprint to change with any file dbt builds from
+    (wwc/dbt_runner.py `project_fingerprint`): it must read every folder dbt_project.yml names."""
+    import yaml
+
+    from wwc.dbt_runner import PROJECT_FOLDERS
+
+    config = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    keys = ("model-paths", "macro-paths", "test-paths", "docs-paths", "snapshot-paths")
+    named = {folder for key in keys for folder in config.get(key) or []}
+    assert named and named <= set(PROJECT_FOLDERS), (sorted(named), PROJECT_FOLDERS)
+
+
 def test_a_refresh_leaves_alone_exactly_the_models_no_landing_file_feeds(project: Project) -> None:
     """A refresh by the project that built the published file skips the models tagged
     `unchanged_by_landing` (wwc/pipeline.py `dbt_args`): each must read no table a landing file

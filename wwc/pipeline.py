@@ -57,6 +57,7 @@ from wwc.quality.validate import ValidationUnavailable, import_in_background, op
 from wwc.raw_loader import (
     RawFormatError,
     assemble_raw,
+    forget_dbt_project,
     holds_current_raw,
     mark_refresh,
     record_load_log,
@@ -303,6 +304,16 @@ RESULTS_COLUMN_TESTS = "tag:results_columns"
 # indirect selection excludes a test only when every model it reads is excluded.
 UNCHANGED_BY_LANDING = "unchanged_by_landing"
 SAME_PROJECT_SKIPS = ["resource_type:unit_test", f"tag:{UNCHANGED_BY_LANDING}"]
+
+
+def build_every_model(run: Run) -> None:
+    """For a dbt build that names the models it builds (a Dagster run of a subset of the
+    assets, where dagster-dbt names them and no source): `dbt_args` skips nothing, as the
+    cautious selection would drop every test that reads a source; and the copy no longer claims
+    that this project built all of its models, so the next refresh builds them all."""
+    run.same_dbt_project = False
+    with duckdb.connect(str(run.build_file)) as con:
+        forget_dbt_project(con)
 
 
 def dbt_args(run: Run) -> list[str]:

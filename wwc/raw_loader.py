@@ -295,6 +295,12 @@ def assemble_raw(
     return counts
 
 
+def forget_dbt_project(con: duckdb.DuckDBPyConnection) -> None:
+    """On a build copy whose dbt build may leave models out: it no longer claims that any dbt
+    project built every model (`mark_refresh`), so the next refresh builds them all."""
+    con.execute(f"update {RAW_SCHEMA}.build_info set dbt_project_fingerprint = null")
+
+
 def mark_refresh(con: duckdb.DuckDBPyConnection, dbt_project: str) -> bool:
     """On a build copy of the published file: record in raw.build_info the newest row and the
     standard of the fact the refresh starts from. dbt's incremental models find what to rewrite

@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from orchestration.resources import Writer
 from wwc.pipeline import (
     UNCHANGED_BY_LANDING,
+    build_every_model,
     dbt_args,
     dbt_finished,
     quarantine_on_failure,
@@ -55,22 +56,18 @@ def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
     ):
         run = writer.run(context.log.info)
         if context.is_subset:
-            # dagster-dbt then selects the chosen models by name, sources left out, and dbt's
-            # cautious selection (`dbt_args`) would drop every test that reads a source: build
-            # them all, as for a file another project built.
-            run.same_dbt_project = False
+            build_every_model(run)
         # (A worker of the project's run launcher has Great Expectations loaded already.)
         while_dbt_runs()
         if run.keeps_unchanged_models:
-            # In the build copy as they were, before the models built on them (Dagster takes a
-            # multi-asset's outputs in topological order).
+            # In the build copy as they were. Yielded first: Dagster refuses a multi-asset's
+            # output whose parent comes later, and dbt's events name their children.
             for key in unchanged_keys:
-                if key in context.selected_asset_keys:
-                    yield dg.Output(
-                        None,
-                        output_name=key.to_python_identifier(),
-                        metadata={"dbt": "left as it was: no landing file feeds it"},
-                    )
+                yield dg.Output(
+                    None,
+                    output_name=key.to_python_identifier(),
+                    metadata={"dbt": "left as it was: no landing file feeds it"},
+                )
         with quarantine_on_failure(run):
             started = time.perf_counter()
             # The pipeline judges the exit code (and quarantines), as on the command line. The
