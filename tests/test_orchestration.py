@@ -117,6 +117,47 @@ def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built,
     assert not (tmp_path / ".wwc.duckdb.build").exists()
 
 
+def test_a_refresh_of_a_subset_of_the_assets_builds_and_tests_every_model(
+    dbt_manifest, built, tmp_path
+):
+    """A refresh run on a subset of the assets (launched by hand): dagster-dbt names the models
+    and no source, so it skips nothing a refresh by the same project would (the cautious
+    selection would drop the tests that read a source, such as the grain tests), and the
+    published file no longer claims this project built every model."""
+    import dagster as dg
+
+    from orchestration.jobs import LANDING_FILE_TAG
+
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "new.csv", landing_rows("A2020-975", "C9975"))
+    settings = settings_for(warehouse, settle_seconds=0.1)
+    job = definitions_for(settings).resolve_job_def("refresh_warehouse")
+    subset = [
+        key
+        for key in job.asset_layer.asset_graph.get_all_asset_keys()
+        if key.to_user_string() != "semantic/metricflow_time_spine"
+    ]
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        tags={LANDING_FILE_TAG: "new.csv"},
+        asset_selection=subset,
+    )
+    assert result.success
+    ran = {e.check_name for e in result.get_asset_check_evaluations()}
+    assert "unique_dim_criteria_criterion_id" in ran
+    grain = "unique_combination_of_columns_fct_criterion_results_assessment_id__criterion_id__True"
+    assert grain in ran
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from marts.fct_assessments where assessment_id = 'A2020-975'"
+        ).fetchone() == (1,)
+        assert con.execute("select dbt_project_fingerprint from raw.build_info").fetchone() == (
+            None,
+        )
+
+
 def test_a_dbt_command_handed_to_the_dbt_started_ahead_takes_it_along_when_killed(tmp_path):
     """Dagster's dbt steps run `wwc-dbt`, which hands its build to the dbt process the run
     started ahead (`DbtAhead.serving`): dbt's events come back on the command's own stdout, from
