@@ -1,7 +1,8 @@
 """The Great Expectations suites, defined here and written into the committed file context.
 
 Run `python -m wwc.quality.suites` after changing a definition; it rewrites the suites,
-validation definitions and checkpoints under expectations/gx, with ids derived from the names
+validation definitions and checkpoints under expectations/gx (WWC_EXPECTATIONS_DIR moves it, as
+it moves what validation reads), with ids derived from the names
 (so rewriting unchanged definitions changes no file). Each expectation carries `meta.reason`, the
 sentence a data steward reads when it fails. Allowed values come from wwc.vocabulary.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from wwc.landing.format import CITY_ATTRIBUTES
-from wwc.settings import EXPECTATIONS_DIR
+from wwc.settings import Settings
 from wwc.vocabulary import (
     EARLIEST_POPULATION_YEAR,
     FORMS_OF_GOVERNMENT,
@@ -287,9 +288,8 @@ def _marts(gxe) -> dict[str, list]:
     }
 
 
-def _reset_context_files() -> None:
+def _reset_context_files(gx_dir: Path) -> None:
     """Remove what write_suites writes, so the committed context is rebuilt from scratch."""
-    gx_dir = EXPECTATIONS_DIR / "gx"
     for folder in ("checkpoints", "validation_definitions"):
         shutil.rmtree(gx_dir / folder, ignore_errors=True)
     for suite in (gx_dir / "expectations").glob("*.json"):
@@ -299,15 +299,17 @@ def _reset_context_files() -> None:
     config.write_text(text.split("fluent_datasources:")[0], encoding="utf-8")
 
 
-def write_suites() -> list[str]:
-    """Write every suite, its validation definition and checkpoint into the context."""
+def write_suites(settings: Settings) -> list[str]:
+    """Write every suite, its validation definition and checkpoint into the settings' context
+    (the folder validation reads: a copy elsewhere is rewritten without touching the committed
+    one, which builds running beside it read)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
     from wwc.quality.validate import open_suites
 
-    _reset_context_files()
-    context = open_suites().context
+    _reset_context_files(settings.expectations / "gx")
+    context = open_suites(settings.expectations, settings.gx_runtime).context
     source = context.data_sources.add_pandas("frames")
     definitions = {LANDING_SUITE: _landing(gxe)} | _marts(gxe)
     for name, expectations in definitions.items():
@@ -327,7 +329,7 @@ def write_suites() -> list[str]:
                 result_format={"result_format": "COMPLETE"},
             )
         )
-    _derive_ids(EXPECTATIONS_DIR / "gx")
+    _derive_ids(settings.expectations / "gx")
     return sorted(definitions)
 
 
@@ -368,4 +370,6 @@ def _derive_ids(gx_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    print("\n".join(f"wrote suite {name} into {EXPECTATIONS_DIR}" for name in write_suites()))
+    settings = Settings.from_env()
+    written = write_suites(settings)
+    print("\n".join(f"wrote suite {name} into {settings.expectations}" for name in written))

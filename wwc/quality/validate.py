@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from wwc.quality.data_docs import data_docs_index
-from wwc.settings import DEFAULT_WAREHOUSE, EXPECTATIONS_DIR
 
 ROW_EXAMPLES = 10
 
@@ -141,9 +140,7 @@ class Suites:
             raise ValidationUnavailable(f"Data Docs could not be written: {exc}") from exc
 
 
-def open_suites(
-    expectations: Path = EXPECTATIONS_DIR, runtime: Path = DEFAULT_WAREHOUSE.parent / "gx"
-) -> Suites:
+def open_suites(expectations: Path, runtime: Path) -> Suites:
     """The file-backed GX context of the project in `expectations`, writing its run-time output
     (validation results, Data Docs) into `runtime`, beside the warehouse.
 
