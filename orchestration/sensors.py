@@ -10,8 +10,8 @@ from orchestration.jobs import LANDING_FILE_TAG, warehouse_job
 from wwc.landing.files import discover
 from wwc.settings import Settings
 
-# The longest second look a tick waits for: Dagster gives a sensor's evaluation 60 s. With a
-# longer WWC_LANDING_SETTLE_SECONDS a young file is looked at again at a later tick.
+# The longest wait for a second look within a tick: Dagster gives a sensor's evaluation 60 s.
+# A file that would need longer (WWC_LANDING_SETTLE_SECONDS above this) waits for a later tick.
 MAX_WAIT_IN_TICK = 20.0
 
 
@@ -29,10 +29,11 @@ def landing_sensor(settings: Settings) -> dg.SensorDefinition:
     def sensor(context: dg.SensorEvaluationContext):
         """The landing discovery of `wwc refresh` (`discover`): a file nothing has written to
         for WWC_LANDING_SETTLE_SECONDS is requested at once; one written to within it is looked
-        at again that long later, within the same tick (up to MAX_WAIT_IN_TICK), and requested
-        if it did not change (one still being written waits for a later tick); each version
-        only once: the cursor keeps the versions requested while they stay in landing, and the
-        run key (name, size, mtime) also lets Dagster drop a request it has seen before."""
+        at again once it is that old, within the same tick (up to MAX_WAIT_IN_TICK), and
+        requested if it did not change (one still being written waits for a later tick); each
+        version only once: the cursor keeps the versions requested while they stay in landing,
+        and the run key (name, size, mtime) also lets Dagster drop a request it has seen
+        before."""
         landing = settings.landing
         cursor = json.loads(context.cursor) if context.cursor else {}
         ready, waiting = discover(landing, settings.settle_seconds, MAX_WAIT_IN_TICK)

@@ -448,6 +448,22 @@ def test_a_file_still_growing_is_left_for_the_next_run(tmp_path) -> None:
     assert waiting == ["growing.csv"]
 
 
+def test_a_file_is_ready_once_nothing_wrote_to_it_for_the_settle_time(tmp_path) -> None:
+    from wwc.landing.files import discover
+
+    # Written 2.5 s ago, with a settle time of 3 s: ready at the second look, half a second
+    # on, not a whole settle time after the first.
+    almost = tmp_path / "almost.csv"
+    almost.write_text("x\n")
+    written = time.time() - 2.5
+    os.utime(almost, (written, written))
+    started = time.monotonic()
+    ready, waiting = discover(tmp_path, settle_seconds=3.0)
+    assert [f.name for f in ready] == ["almost.csv"] and waiting == []
+    assert time.time() - almost.stat().st_mtime >= 3.0
+    assert time.monotonic() - started < 2.0
+
+
 def test_validation_that_cannot_run_fails_closed(built, tmp_path) -> None:
     warehouse = tmp_path / "wwc.duckdb"
     shutil.copy2(built.path, warehouse)

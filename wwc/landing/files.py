@@ -130,12 +130,6 @@ def snapshot(landing: Path) -> Snapshot:
     return seen
 
 
-def old_enough(settle_seconds: float) -> int:
-    """The modification time (ns) before which a file has settled: nothing wrote to it for
-    settle_seconds, which is what two looks that far apart would show."""
-    return time.time_ns() - int(settle_seconds * 1e9)
-
-
 def settled(
     landing: Path, before: Snapshot, after: Snapshot, settled_before: int
 ) -> tuple[list[LandingFile], list[str]]:
@@ -154,18 +148,25 @@ def settled(
 def discover(
     landing: Path, settle_seconds: float, max_wait: float | None = None
 ) -> tuple[list[LandingFile], list[str]]:
-    """The one landing discovery (`wwc refresh` and the Dagster sensor): a file written to in
-    the last settle_seconds is looked at again after that long, and is ready if it did not
-    change; files older than that are ready at once. A caller that may not wait that long
-    (`max_wait`, the sensor within its tick's time limit) takes the first look alone: a file
-    written to within the settle time waits for a later look."""
+    """The one landing discovery (`wwc refresh` and the Dagster sensor): a file nothing wrote to
+    for settle_seconds is ready at once; one written to more recently is looked at again when
+    the youngest such file is settle_seconds old, and is ready if it did not change: its
+    modification time at the first look says nothing wrote to it since, and the second look
+    that nothing did until then. A caller that may not wait that long (`max_wait`, the sensor
+    within its tick's time limit) takes the first look alone: those files wait for a later
+    look."""
     first = snapshot(landing)
-    since = old_enough(settle_seconds)
-    if settle_seconds > 0 and any(mtime > since for _, mtime in first.files.values()):
-        if max_wait is not None and settle_seconds > max_wait:
-            return settled(landing, Snapshot(), first, since)
-        time.sleep(settle_seconds)
-    return settled(landing, first, snapshot(landing), since)
+    now = time.time_ns()
+    settle_ns = int(settle_seconds * 1e9)
+    young = [mtime for _, mtime in first.files.values() if mtime > now - settle_ns]
+    if settle_ns > 0 and young:
+        # A time ahead of this clock (another machine's) waits the whole settle time between
+        # the two looks.
+        wait = min(settle_ns, max(young) + settle_ns - now) / 1e9
+        if max_wait is not None and wait > max_wait:
+            return settled(landing, Snapshot(), first, now - settle_ns)
+        time.sleep(wait)
+    return settled(landing, first, snapshot(landing), now - settle_ns)
 
 
 def _safe(name: str) -> str:
