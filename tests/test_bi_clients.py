@@ -157,11 +157,11 @@ def test_parquet_export_reads_in_the_oldest_duckdb_cli(cli: dict[str, Path], bui
     manifest = json.loads((folder / "manifest.json").read_text())
     binary = str(cli[DUCKDB_CLI_VERSIONS[0]])
     sql = (
-        "select parse_filename(filename) as file, count(*) as rows "
-        f"from read_parquet('{folder}/*.parquet', filename = true, union_by_name = true) "
+        "select filename as file, count(*) as rows "
+        f"from read_parquet('{folder}/**/*.parquet', filename = true, union_by_name = true) "
         "group by all order by file"
     )
     done = run([binary, "-json", "-c", sql])
     counted = {r["file"]: r["rows"] for r in json.loads(done.stdout)}
-    expected_rows = {f["file"]: f["rows"] for f in manifest["files"] if f["rows"]}
+    expected_rows = {f"{folder}/{f['file']}": f["rows"] for f in manifest["files"] if f["rows"]}
     assert counted == expected_rows

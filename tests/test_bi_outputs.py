@@ -39,6 +39,19 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _rows_not_in_export(con: duckdb.DuckDBPyConnection, relation: str, export: Path) -> int:
+    """Rows of the relation and of its Parquet files (a partitioned one's read as one table,
+    with the column its folders are named by) that the other lacks, duplicates counted."""
+    pattern = "/*/*" if relation in parquet_export.PARTITIONED else ""
+    files = f"read_parquet('{export}/{relation}{pattern}.parquet', hive_partitioning = true)"
+    names = ", ".join(row[0] for row in con.execute(f"describe {relation}").fetchall())
+    return con.execute(
+        f"select count(*) from ((select {names} from {files} except all "
+        f"select {names} from {relation}) union all (select {names} from {relation} "
+        f"except all select {names} from {files}))"
+    ).fetchone()[0]
+
+
 def _figure(page: str, chart: str) -> str:
     match = re.search(rf'<figure data-chart="{chart}".*?</figure>', page, re.S)
     assert match, chart
@@ -52,7 +65,10 @@ def test_build_prints_the_report_and_parquet_paths(built: Built) -> None:
     out = built.run.stdout
     report = built.path.parent / "wwc_report.html"
     assert f"Picture report (HTML, opens offline): {report}" in out
-    assert "Parquet export (one file per mart and report, manifest.json): " in out
+    assert (
+        "Parquet export (a file per mart and report, the two facts a file per assessment year; "
+        "manifest.json): "
+    ) in out
     assert f"{built.path.parent / 'parquet'}\n" in out
     assert report.is_file()
 
@@ -280,6 +296,10 @@ def test_parquet_export_has_every_mart_and_report_with_counts_and_checksums(buil
     folder = built.path.parent / "parquet"
     assert folder.is_symlink() and folder.resolve().parent == built.path.parent
     manifest = read_manifest(folder)
+    files = manifest["files"]
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*.parquet")) == sorted(
+        f["file"] for f in files
+    )
     with duckdb.connect(str(built.path), read_only=True) as con:
         relations = {
             f"{s}.{t}"
@@ -288,20 +308,29 @@ def test_parquet_export_has_every_mart_and_report_with_counts_and_checksums(buil
                 "where table_schema in ('marts', 'reports')"
             ).fetchall()
         }
-        listed = {f["relation"]: f for f in manifest["files"]}
-        assert set(listed) == relations
-        assert sorted(p.name for p in folder.glob("*.parquet")) == sorted(
-            f["file"] for f in manifest["files"]
-        )
-        for relation, entry in listed.items():
-            path = folder / entry["file"]
-            assert entry["file"] == f"{relation}.parquet"
+        assert {f["relation"] for f in files} == relations
+        for entry in files:
+            relation, path = entry["relation"], folder / entry["file"]
             assert _sha256(path) == entry["sha256"]
             assert path.stat().st_size == entry["bytes"]
-            rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            where = " and ".join(
+                f"{column} = {value}" for column, value in (entry["partition"] or {}).items()
+            )
+            rows = con.execute(
+                f"select count(*) from {relation} {'where ' + where if where else ''}"
+            ).fetchone()[0]
             assert entry["rows"] == rows
             assert con.execute(f"select count(*) from '{path}'").fetchone()[0] == rows
             assert entry["comment"] and all(c["comment"] for c in entry["columns"])
+        # The two facts, one file per assessment year: read as one table, with the year taken
+        # back from the folder names, they are the relation, row for row.
+        for relation, column in parquet_export.PARTITIONED.items():
+            written = [f for f in files if f["relation"] == relation]
+            assert written and all(
+                f["file"] == f"{relation}/{column}={f['partition'][column]}/data.parquet"
+                for f in written
+            )
+            assert _rows_not_in_export(con, relation, folder) == 0, relation
     assert manifest["warehouse"] == str(built.path)
 
 
@@ -316,7 +345,7 @@ def test_parquet_export_swaps_whole_exports_and_keeps_the_previous_one(
     assert second != first and first.is_dir()  # readers still in the old one can finish it
     assert read_manifest(first)["files"] == read_manifest(second)["files"]
 
-    def broken(published: Path, target: Path) -> dict:
+    def broken(published: Path, target: Path, previous: Path | None) -> dict:
         (target / "marts.dim_cities.parquet").write_bytes(b"PAR1 half")
         raise OSError("disk full")
 
@@ -330,6 +359,38 @@ def test_parquet_export_swaps_whole_exports_and_keeps_the_previous_one(
     assert not first.exists() and second.is_dir()
     hidden = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".parquet"))
     assert hidden == sorted([second.name, third.name])
+
+
+def test_parquet_export_writes_again_only_the_files_whose_rows_changed(
+    built: Built, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copyfile(built.path, warehouse)
+    before = export_parquet(warehouse).resolve()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update marts.fct_criterion_results set is_met = not is_met where assessment_id = "
+            "(select min(assessment_id) from marts.fct_assessments where assessment_year = 2018)"
+        )
+        con.execute("update reports.rpt_criterion_prevalence set share_met = share_met / 2")
+    tampered = before / "marts.dim_cities.parquet"  # not what the manifest says any more
+    tampered.write_bytes(tampered.read_bytes()[:-1] + b"!")
+    after = export_parquet(warehouse).resolve()
+
+    rewritten = {
+        f["file"]
+        for f in read_manifest(after)["files"]
+        if (after / f["file"]).stat().st_ino != (before / f["file"]).stat().st_ino
+    }
+    assert rewritten == {
+        "marts.fct_criterion_results/assessment_year=2018/data.parquet",
+        "reports.rpt_criterion_prevalence.parquet",
+        "marts.dim_cities.parquet",
+    }
+    # What was linked, not written, is what the warehouse holds.
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for relation in ("marts.fct_criterion_results", "marts.dim_cities", "marts.dim_criteria"):
+            assert _rows_not_in_export(con, relation, after) == 0, relation
 
 
 # --- wwc docs ----------------------------------------------------------------------------------

@@ -38,7 +38,10 @@ def _print_published(result: BuildResult) -> None:
     print("Stage timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items()))
     print(f"Data quality report (Great Expectations Data Docs): {result.data_docs}")
     print(f"Picture report (HTML, opens offline): {result.report}")
-    print(f"Parquet export (one file per mart and report, manifest.json): {result.parquet}")
+    print(
+        "Parquet export (a file per mart and report, the two facts a file per assessment year; "
+        f"manifest.json): {result.parquet}"
+    )
     print(f"Query it read-only: python3 -m uv run --frozen duckdb -readonly {result.published}")
     print(f"Published warehouse: {result.published}")
 
