@@ -374,6 +374,7 @@ def test_parquet_export_writes_again_only_the_files_whose_rows_changed(
         )
         con.execute("update reports.rpt_criterion_prevalence set share_met = share_met / 2")
     tampered = before / "marts.dim_cities.parquet"  # not what the manifest says any more
+    tampered.chmod(0o644)  # exported read-only
     tampered.write_bytes(tampered.read_bytes()[:-1] + b"!")
     after = export_parquet(warehouse).resolve()
 
@@ -391,6 +392,17 @@ def test_parquet_export_writes_again_only_the_files_whose_rows_changed(
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for relation in ("marts.fct_criterion_results", "marts.dim_cities", "marts.dim_criteria"):
             assert _rows_not_in_export(con, relation, after) == 0, relation
+
+    # A previous export without fingerprints (an older wwc's) lends nothing.
+    manifest = read_manifest(after)
+    for entry in manifest["files"]:
+        del entry["content"]
+    (after / "manifest.json").write_text(json.dumps(manifest))
+    again = export_parquet(warehouse).resolve()
+    assert all(
+        (again / f["file"]).stat().st_ino != (after / f["file"]).stat().st_ino
+        for f in read_manifest(again)["files"]
+    )
 
 
 # --- wwc docs ----------------------------------------------------------------------------------

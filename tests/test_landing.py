@@ -464,6 +464,19 @@ def test_a_file_is_ready_once_nothing_wrote_to_it_for_the_settle_time(tmp_path) 
     assert time.monotonic() - started < 2.0
 
 
+def test_a_file_dated_ahead_of_this_clock_is_ready_after_a_settle_time_unchanged(tmp_path) -> None:
+    from wwc.landing.files import discover
+
+    ahead = tmp_path / "ahead.csv"  # copied from a machine whose clock runs ahead
+    ahead.write_text("x\n")
+    later = time.time() + 100
+    os.utime(ahead, (later, later))
+    started = time.monotonic()
+    ready, _ = discover(tmp_path, settle_seconds=0.5)
+    assert [f.name for f in ready] == ["ahead.csv"]
+    assert 0.5 <= time.monotonic() - started < 5  # two looks a settle time apart, no more
+
+
 def test_validation_that_cannot_run_fails_closed(built, tmp_path) -> None:
     warehouse = tmp_path / "wwc.duckdb"
     shutil.copy2(built.path, warehouse)

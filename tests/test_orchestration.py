@@ -285,7 +285,8 @@ def test_sensor_requests_one_run_per_new_settled_file(dbt_manifest, tmp_path) ->
     assert [r.tags["wwc/landing_file"] for r in requests] == ["d.csv"]
     assert time.monotonic() - started < 1.0
 
-    # A settle time longer than a tick may wait: a young file waits for a later tick at once.
+    # A file that would keep the tick waiting longer than it may (a settle time of 30 s) waits
+    # for a later tick at once.
     patient = definitions_for(settings_for(tmp_path / "wwc.duckdb", settle_seconds=30.0))
     (landing / "e.csv").write_text("just written\n")
     started = time.monotonic()

@@ -118,19 +118,25 @@ def _parts(
     relation = f"{schema}.{name}"
     column = PARTITIONED.get(relation)
     kept = [c for c in columns if c["name"] != column]
-    header = json.dumps([kept, column, COPY_OPTIONS, duckdb.__version__])
-    row = ", ".join(_quote(c["name"]) for c in kept)
+    if column is not None and (column, "INTEGER") not in {(c["name"], c["type"]) for c in columns}:
+        # Its values name folders: whole numbers only, never a path.
+        raise ExportError(f"{relation} has no INTEGER column {column} to split its files by")
+    header = json.dumps([[(c["name"], c["type"]) for c in kept], column, COPY_OPTIONS])
+    # hash(a, b, ...) combines the last column's hash without mixing it again, so two rows
+    # that swap that column's values would XOR to the same: each row's hash is hashed again.
+    row = f"hash(hash({', '.join(_quote(c['name']) for c in kept)}))"
     key = _quote(column) if column else "null"
     grouping = "group by 1 order by 1" if column else ""
     found = con.execute(
-        f"select {key}, count(*), bit_xor(hash({row})), sum(hash({row})) "
+        f"select {key}, count(*), bit_xor({row}), sum({row}) "
         f"from {_quote(schema)}.{_quote(name)} {grouping}"
     ).fetchall()
     parts = []
     for value, rows, xor, total in found:
         if column is not None and value is None:  # its not-null constraint forbids it: say so
             raise ExportError(f"{relation} has {rows} row(s) without {column}, which splits it")
-        content = hashlib.sha256(f"{header}\n{rows}:{xor}:{total}".encode()).hexdigest()
+        fingerprint = f"{header}\n{duckdb.__version__}\n{rows}:{xor}:{total}"
+        content = hashlib.sha256(fingerprint.encode()).hexdigest()
         if column is None:
             parts.append(Part(f"{relation}.parquet", rows, content, None))
         else:
@@ -149,7 +155,7 @@ def _unchanged(
         return None
     path = previous / part.file
     try:
-        return (path, entry["sha256"]) if _sha256(path) == entry["sha256"] else None
+        return (path, entry["sha256"]) if _sha256(path) == entry.get("sha256") else None
     except OSError:
         return None
 
@@ -171,17 +177,18 @@ def _write_part(
             return path, source[1]
         except OSError:  # no hard links here: write it
             pass
-    rows = f"select * from {relation}"
+    rows, parameters = f"select * from {relation}", []
     if part.partition:
         ((column, value),) = part.partition.items()
         rows = f"select * exclude ({_quote(column)}) from {relation} where {_quote(column)} = ?"
-    con.execute(
-        f"copy ({rows}) to {_literal(str(path))} ({COPY_OPTIONS})",
-        list(part.partition.values()) if part.partition else [],
-    )
+        parameters = [value]
+    con.execute(f"copy ({rows}) to {_literal(str(path))} ({COPY_OPTIONS})", parameters)
     written = con.execute(f"select count(*) from read_parquet({_literal(str(path))})").fetchone()
     if written[0] != part.rows:
         raise ExportError(f"{part.file} holds {written[0]} rows, {relation} has {part.rows}")
+    # Read-only: the next exports may link this very file, so an edit in place would change
+    # them all.
+    path.chmod(0o444)
     return path, _sha256(path)
 
 

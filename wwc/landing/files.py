@@ -155,8 +155,8 @@ def discover(
     that nothing did until then. A caller that may not wait that long (`max_wait`, the sensor
     within its tick's time limit) takes the first look alone: those files wait for a later
     look."""
+    now = time.time_ns()  # before the look: a file it finds old enough was so by then
     first = snapshot(landing)
-    now = time.time_ns()
     settle_ns = int(settle_seconds * 1e9)
     young = [mtime for _, mtime in first.files.values() if mtime > now - settle_ns]
     if settle_ns > 0 and young:
