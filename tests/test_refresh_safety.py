@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import msgpack  # dbt's partial-parse format (dbt-core depends on it)
 import pytest
 
 from support.commands import WWC
@@ -200,8 +201,8 @@ def test_a_refresh_with_nothing_to_build_leaves_dbt_stopped_and_its_folder_whole
     built, tmp_path, batch
 ):
     """dbt starts with every command (`DbtAhead`): with nothing new it stops before it writes
-    anything; with only a refused file it finishes the parse it began, so the manifest it
-    leaves is whole. Either way no dbt process outlives the command."""
+    anything; with only a refused file it finishes the parse it began, so the partial-parse
+    file it leaves is whole. Either way no dbt process outlives the command."""
     warehouse = tmp_path / "wwc.duckdb"
     shutil.copy2(built.path, warehouse)
     (tmp_path / "landing").mkdir()
@@ -219,8 +220,8 @@ def test_a_refresh_with_nothing_to_build_leaves_dbt_stopped_and_its_folder_whole
         assert not target.exists()
     else:
         assert run.returncode == 1 and "bad.csv" in run.stderr
-        manifest = json.loads((target / "manifest.json").read_text())
-        assert "model.wwc.fct_criterion_results" in manifest["nodes"]
+        parsed = msgpack.unpackb((target / "partial_parse.msgpack").read_bytes())
+        assert "model.wwc.fct_criterion_results" in parsed["nodes"]
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL, "ctrl-c"])
