@@ -149,7 +149,7 @@ def main() -> int:
                     while not instance.get_run_by_id(run_id).is_finished:
                         time.sleep(0.2)  # its last events are written after the publish
                     stages = _stages(instance, run_id, dropped, queryable)
-                    run_results = settings.dbt_target / "dagster" / "run_results.json"
+                    run_results = settings.dagster_dbt_target / "run_results.json"
                     build = json.loads(run_results.read_text())["elapsed_time"]
                     stages[DBT_STEP_PARTS[0]] = build
                     stages[DBT_STEP_PARTS[1]] = stages["dbt step"] - build

@@ -210,6 +210,40 @@ def test_a_dbt_command_handed_to_the_dbt_started_ahead_takes_it_along_when_kille
     assert version.returncode == 0 and "installed:" in version.stdout
 
 
+def test_a_run_workers_dbt_is_taken_by_its_run_once_and_stopped_at_its_end(tmp_path):
+    """The run launcher's worker starts dbt before the run loads (`started_for_dagster_run`);
+    the run's writer takes that process instead of starting one, a writer with other settings
+    starts its own, and none outlives the worker's run, taken or not."""
+    import dataclasses
+
+    from wwc.dbt_runner import DbtAhead
+
+    def dbt_processes() -> set[int]:
+        return {
+            p.pid
+            for p in live_processes().values()
+            if p.parent == os.getpid() and "wwc.dbt_worker" in p.command
+        }
+
+    settings = settings_for(tmp_path / "wwc.duckdb")
+    other = dataclasses.replace(settings, warehouse=tmp_path / "other" / "wwc.duckdb")
+    with DbtAhead.started_for_dagster_run(settings):
+        started = dbt_processes()
+        assert len(started) == 1
+        taken = DbtAhead.for_dagster_run(settings)
+        assert dbt_processes() == started  # the run took it: no second dbt
+        with DbtAhead.for_dagster_run(settings):  # taken already: this writer starts its own
+            assert len(dbt_processes()) == 2
+        taken.close()
+    # A writer with other settings starts its own, and leaves the worker's to the worker.
+    with DbtAhead.started_for_dagster_run(settings), DbtAhead.for_dagster_run(other):
+        assert len(dbt_processes()) == 2
+    deadline = time.monotonic() + 30
+    while dbt_processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert dbt_processes() == set()
+
+
 def test_where_no_socket_can_be_made_the_dbt_step_runs_dbt_itself(tmp_path, monkeypatch):
     """A temporary folder too deep for a Unix socket's path (about 107 bytes) leaves the dbt
     process started ahead nothing to serve on: the dbt step is given this environment's dbt."""

@@ -148,6 +148,12 @@ class Settings:
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster_home"
 
+    @property
+    def dagster_dbt_target(self) -> Path:
+        """dagster-dbt's invocations write here, one run after another: dbt's partial parse
+        carries from run to run, and no run leaves a folder behind."""
+        return self.dbt_target / "dagster"
+
     def dbt_environment(self) -> dict[str, str]:
         """The variables profiles.yml reads, and dbt's target folder, for the environment of a dbt
         subprocess."""
