@@ -2,7 +2,9 @@
 
 A warehouse at x1 is built with `wwc build`; then `dagster code-server` and `dagster-daemon`
 run with the project's default sensor interval and settle time, and one landing file after
-another is dropped (written under a temporary name, then renamed, as a copy tool would). For
+another is dropped (written under a temporary name, then renamed, as a copy tool would), each
+after a wait drawn at random (seeded) from the daemon's 5 s sensor loop: a file meets the loop
+at any point of it, as real ones do, and not at a point that the previous run's length set. For
 each file: the seconds from the rename to the sensor's run request (the run's creation), to
 the run's start (queue and launch), to the start of the dbt step, dbt itself, and from its end
 until a separate reader sees the new assessment in the published file (gates and publish).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -36,6 +39,9 @@ STAGES = ("pickup", "queue and launch", "to dbt step", "dbt step", "gates and pu
 # Within the dbt step: dbt's own build (run_results.json), and the rest of the step (waiting for
 # the dbt process started with the run, dagster-dbt's own work and its events).
 DBT_STEP_PARTS = ("dbt step: dbt's build", "dbt step: the rest")
+# How often Dagster's sensor daemon looks at the sensors (MIN_INTERVAL_LOOP_TIME in
+# dagster/_daemon/sensor.py): a new file waits for the next look.
+SENSOR_LOOP_SECONDS = 5.0
 
 
 def _free_port() -> int:
@@ -133,7 +139,9 @@ def main() -> int:
             landing = settings.landing
             landing.mkdir(parents=True, exist_ok=True)
             with dg.DagsterInstance.get() as instance:
+                arrivals = random.Random(15)
                 for n in range(args.files):
+                    time.sleep(arrivals.uniform(0, SENSOR_LOOP_SECONDS))
                     expected = (_assessments(warehouse) or 0) + 1
                     staged = landing / f".bench_{n}.csv.part"
                     _one_assessment_file(staged, SEEDS_DIR, n)
