@@ -59,7 +59,7 @@ def _run_worker(instance_ref: str, run_id: str) -> None:
     os.setsid()  # a process group of its own: the worker and the dbt it starts
     ref = dg.deserialize_value(instance_ref, InstanceRef)
     with (
-        DbtAhead.started_for_dagster_run(Settings.from_env()),
+        DbtAhead.started_for_dagster_run(Settings.from_env),
         capture_interrupts(),
         dg.DagsterInstance.from_ref(ref) as instance,
     ):

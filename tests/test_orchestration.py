@@ -80,7 +80,7 @@ def test_job_materializes_in_process_and_every_check_passes(dbt_manifest, built,
     assert result.success
     # dagster-dbt's `dbt build` ran in the dbt process the landing step started, which had
     # parsed already: its process ran another dbt command first (a dbt executable runs one).
-    target = settings.dbt_target / "dagster"
+    target = settings.dagster_dbt_target
     build = json.loads((target / "run_results.json").read_text())["metadata"]["invocation_id"]
     invocations: dict[str, int] = {}  # invocation id -> pid, in the order they started
     for log in sorted(target.glob("dbt.log*"), key=lambda p: p.stat().st_mtime):
@@ -213,34 +213,37 @@ def test_a_dbt_command_handed_to_the_dbt_started_ahead_takes_it_along_when_kille
 def test_a_run_workers_dbt_is_taken_by_its_run_once_and_stopped_at_its_end(tmp_path):
     """The run launcher's worker starts dbt before the run loads (`started_for_dagster_run`);
     the run's writer takes that process instead of starting one, a writer with other settings
-    starts its own, and none outlives the worker's run, taken or not."""
+    starts its own (and the worker's stops at once), and none outlives the worker's run, taken
+    or not."""
     import dataclasses
 
     from wwc.dbt_runner import DbtAhead
+
+    before = {p for p, c in live_processes().items() if "wwc.dbt_worker" in c.command}
 
     def dbt_processes() -> set[int]:
         return {
             p.pid
             for p in live_processes().values()
-            if p.parent == os.getpid() and "wwc.dbt_worker" in p.command
+            if p.parent == os.getpid() and "wwc.dbt_worker" in p.command and p.pid not in before
         }
 
     settings = settings_for(tmp_path / "wwc.duckdb")
-    other = dataclasses.replace(settings, warehouse=tmp_path / "other" / "wwc.duckdb")
-    with DbtAhead.started_for_dagster_run(settings):
+    with DbtAhead.started_for_dagster_run(lambda: settings):
         started = dbt_processes()
         assert len(started) == 1
-        taken = DbtAhead.for_dagster_run(settings)
-        assert dbt_processes() == started  # the run took it: no second dbt
+        DbtAhead.for_dagster_run(settings)  # taken, and left for the worker's end to stop
+        assert dbt_processes() == started  # no second dbt
         with DbtAhead.for_dagster_run(settings):  # taken already: this writer starts its own
             assert len(dbt_processes()) == 2
-        taken.close()
-    # A writer with other settings starts its own, and leaves the worker's to the worker.
-    with DbtAhead.started_for_dagster_run(settings), DbtAhead.for_dagster_run(other):
-        assert len(dbt_processes()) == 2
-    deadline = time.monotonic() + 30
-    while dbt_processes() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert dbt_processes() == set()
+
+    other = dataclasses.replace(settings, warehouse=tmp_path / "other" / "wwc.duckdb")
+    with DbtAhead.started_for_dagster_run(lambda: settings):
+        started = dbt_processes()
+        with DbtAhead.for_dagster_run(other):
+            (own,) = dbt_processes()
+            assert own not in started
     assert dbt_processes() == set()
 
 
@@ -498,9 +501,11 @@ def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_righ
             worker = [e.message for e in instance.all_logs(run.run_id)
                       if e.message.startswith("Started process for run")]  # fmt: skip
             assert worker == [f"Started process for run (pid: {pid})."]
-            # Killed while its dbt runs: dbt, in the worker's process group, goes too.
-            _wait(lambda: any("dbt" in c for c in _group(pid).values()), 120,
-                  "the worker's dbt", processes)  # fmt: skip
+            # Killed while its dbt builds (dagster-dbt's `dbt`, the wwc-dbt client, has started:
+            # the dbt process itself starts with the worker): dbt, in the worker's process
+            # group, goes too.
+            _wait(lambda: any("/wwc-dbt-" in c for c in _group(pid).values()), 120,
+                  "the worker's dbt build", processes)  # fmt: skip
             os.kill(pid, signal.SIGKILL)
             assert ended(run) == dg.DagsterRunStatus.FAILURE
             assert _group(pid) == {}

@@ -185,26 +185,29 @@ class DbtAhead:
     half-written; one still building when an error (or SIGTERM) ends the run is killed, as
     `run_dbt` kills dbt."""
 
-    # A Dagster run worker's dbt, started with the worker, until the run's writer takes it.
+    # A Dagster run worker's dbt, started with the worker, until the run's writer takes it. A
+    # run worker runs one run, on one thread: the slot needs no lock.
     _waiting: ClassVar[DbtAhead | None] = None
 
     @classmethod
     @contextmanager
-    def started_for_dagster_run(cls, settings: Settings) -> Iterator[None]:
+    def started_for_dagster_run(cls, read_settings: Callable[[], Settings]) -> Iterator[None]:
         """Around a Dagster run worker's whole run: its dbt, started before the run loads its
         code and its resources (about a second before the writer resource could start it, a
         second that dbt's import no longer adds to the dbt step), for `for_dagster_run` to take;
         stopped at the end as on leaving the context, whether the run took it or not."""
         try:
+            settings = read_settings()
             ahead = cls(settings, dagster_target=settings.dagster_dbt_target)
-        except OSError:  # the writer resource tries again, and fails the run with the reason
+        except Exception:  # only a head start: the writer starts dbt and fails with the reason
             yield
             return
         cls._waiting = ahead
         try:
             yield
         finally:
-            cls._waiting = None
+            if cls._waiting is ahead:
+                cls._waiting = None
             ahead.close()
 
     @classmethod
@@ -214,6 +217,8 @@ class DbtAhead:
         ahead, cls._waiting = cls._waiting, None
         if ahead is not None and ahead._settings == settings:
             return ahead
+        if ahead is not None:  # of no use to this run: stopped at once, not at the run's end
+            ahead.close()
         return cls(settings, dagster_target=settings.dagster_dbt_target)
 
     def __init__(self, settings: Settings, dagster_target: Path | None = None):
@@ -233,15 +238,22 @@ class DbtAhead:
                 "DBT_PROJECT_DIR": str(PROJECT_ROOT),
             }
             passed = self._listen()
-        self._worker = subprocess.Popen(
-            [sys.executable, "-m", "wwc.dbt_worker"],
-            stdin=subprocess.PIPE,
-            env=env,
-            cwd=PROJECT_ROOT,
-            text=True,
-            preexec_fn=_die_with_parent,
-            pass_fds=passed,
-        )
+        try:
+            self._worker = subprocess.Popen(
+                [sys.executable, "-m", "wwc.dbt_worker"],
+                stdin=subprocess.PIPE,
+                env=env,
+                cwd=PROJECT_ROOT,
+                text=True,
+                preexec_fn=_die_with_parent,
+                pass_fds=passed,
+            )
+        except BaseException:  # no process: nothing of the socket's may stay behind
+            if self._serves:
+                for fd in (*passed, self._took):
+                    os.close(fd)
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
+            raise
         if self._serves:
             # Only the worker holds them: if it dies, a client is refused (and runs dbt itself)
             # instead of waiting for an answer that never comes, and `_took` reads as closed.
