@@ -458,16 +458,20 @@ def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_righ
                       processes)  # fmt: skip
                 return instance.get_run_by_id(run.run_id).status
 
+            def building(pid: int) -> None:
+                """Until the worker's dbt builds: dagster-dbt's `dbt`, the wwc-dbt client, runs
+                in its process group."""
+                _wait(lambda: any("/wwc-dbt-" in c for c in _group(pid).values()), 120,
+                      "the worker's dbt build", processes)  # fmt: skip
+
             write_landing(landing / "killed.csv", landing_rows("A2020-975", "C9975"))
             run = started("killed.csv")
             pid = int(run.tags[WORKER_TAG].split("/")[0])
             worker = [e.message for e in instance.all_logs(run.run_id)
                       if e.message.startswith("Started process for run")]  # fmt: skip
             assert worker == [f"Started process for run (pid: {pid})."]
-            # Killed while its dbt builds (dagster-dbt's `dbt`, the wwc-dbt client, has started):
-            # dbt, in the worker's process group, goes too.
-            _wait(lambda: any("/wwc-dbt-" in c for c in _group(pid).values()), 120,
-                  "the worker's dbt build", processes)  # fmt: skip
+            # Killed while its dbt builds: dbt, in the worker's process group, goes too.
+            building(pid)
             os.kill(pid, signal.SIGKILL)
             assert ended(run) == dg.DagsterRunStatus.FAILURE
             assert _group(pid) == {}
@@ -478,8 +482,7 @@ def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_righ
             # Terminated while its dbt builds, too. (A terminate that lands while the run checks
             # its landing file can go unheeded, the run then publishing: seen in about one run
             # in three of this test, not yet explained; stage 3 is where a run spends its time.)
-            _wait(lambda: any("/wwc-dbt-" in c for c in _group(pid).values()), 120,
-                  "the worker's dbt build", processes)  # fmt: skip
+            building(pid)
             assert instance.run_launcher.terminate(run.run_id)
             assert ended(run) == dg.DagsterRunStatus.CANCELED
             kinds = {e.dagster_event.event_type_value for e in instance.all_logs(run.run_id)
