@@ -158,6 +158,59 @@ def test_a_refresh_of_a_subset_of_the_assets_builds_and_tests_every_model(
         )
 
 
+@pytest.mark.parametrize(
+    ("step", "stopped_before"),
+    [("landing_ingest", "the dbt build"), ("wwc_dbt_models", "publishing")],
+)
+def test_a_run_terminated_without_hearing_the_interrupt_publishes_nothing(
+    dbt_manifest, built, tmp_path, step, stopped_before
+):
+    """A terminate marks the run CANCELING, then sends SIGINT; an interrupt can be lost in a
+    C extension (orchestration/termination.py). Here no signal is sent at all, once the run is
+    in `step`: the status alone stops it before the next stage, and its file stays in
+    landing."""
+    import dagster as dg
+
+    from orchestration.jobs import LANDING_FILE_TAG
+
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    (tmp_path / "landing").mkdir()
+    write_landing(tmp_path / "landing" / "new.csv", landing_rows("A2020-975", "C9975"))
+    published = warehouse.stat().st_ino
+    job = definitions_for(settings_for(warehouse, settle_seconds=0.1)).resolve_job_def(
+        "refresh_warehouse"
+    )
+    (tmp_path / "dagster_home").mkdir()
+    with dg.DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
+
+        def terminate_in_step() -> None:  # as the launcher does, less the signal
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                for run in instance.get_runs():
+                    started = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)
+                    if any(e.step_key == step for e in started):
+                        instance.report_run_canceling(run)
+                        return
+                time.sleep(0.05)
+
+        terminator = threading.Thread(target=terminate_in_step)
+        terminator.start()
+        result = job.execute_in_process(
+            instance=instance, tags={LANDING_FILE_TAG: "new.csv"}, raise_on_error=False
+        )
+        terminator.join()
+        assert instance.get_run_by_id(result.run_id).status == dg.DagsterRunStatus.CANCELED
+        stopped = [e.message for e in instance.all_logs(result.run_id)
+                   if e.message.startswith("The run was terminated")]  # fmt: skip
+        assert stopped == [f"The run was terminated: stopping before {stopped_before}."]
+    assert not [m for m in result.get_asset_materialization_events()
+                if m.asset_key.to_user_string() == "published_warehouse"]  # fmt: skip
+    assert warehouse.stat().st_ino == published
+    assert sorted(p.name for p in (tmp_path / "landing").iterdir()) == ["new.csv"]
+    assert not (tmp_path / ".wwc.duckdb.build").exists()
+
+
 def test_a_dbt_command_handed_to_the_dbt_started_ahead_takes_it_along_when_killed(tmp_path):
     """Dagster's dbt steps run `wwc-dbt`, which hands its build to the dbt process the run
     started ahead (`DbtAhead.serving`): dbt's events come back on the command's own stdout, from
@@ -479,10 +532,9 @@ def test_daemon_and_code_server_load_good_files_past_bad_ones_and_blame_the_righ
             write_landing(landing / "stopped.csv", landing_rows("A2020-976", "C9976"))
             run = started("stopped.csv")
             pid = int(run.tags[WORKER_TAG].split("/")[0])
-            # Terminated while its dbt builds, too. (A terminate that lands while the run checks
-            # its landing file can go unheeded, the run then publishing: seen in about one run
-            # in three of this test, not yet explained; stage 3 is where a run spends its time.)
-            building(pid)
+            # Terminated as soon as it started, while it checks its landing file: an interrupt
+            # lost there (orchestration/termination.py) once let about one run in three of this
+            # test publish.
             assert instance.run_launcher.terminate(run.run_id)
             assert ended(run) == dg.DagsterRunStatus.CANCELED
             kinds = {e.dagster_event.event_type_value for e in instance.all_logs(run.run_id)

@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration.jobs import LANDING_FILE_TAG
 from orchestration.resources import Writer
+from orchestration.termination import stop_if_terminated
 from wwc.pipeline import check_landing, prepare_with_dbt_ahead
 
 RAW_TABLES = ["cities", "criteria", "assessments", "criterion_results", "load_log", "restatements"]
@@ -43,6 +44,7 @@ def landing_ingest(
     run, dbt = writer.start(context.log.info, config.full_build, frozenset([only] if only else []))
     prepare_with_dbt_ahead(run, dbt)
     building = check_landing(run)
+    stop_if_terminated(context, "the dbt build")
     yield dg.AssetCheckResult(
         check_name=LANDING_CHECK,
         asset_key=dg.AssetKey(["wwc", "assessments"]),

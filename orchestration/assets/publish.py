@@ -6,6 +6,7 @@ import datetime as dt
 import dagster as dg
 
 from orchestration.resources import Writer
+from orchestration.termination import stop_if_terminated
 from wwc.pipeline import outputs, publish, quarantine_on_failure
 from wwc.settings import Settings
 
@@ -27,6 +28,7 @@ def published_warehouse_asset(
     )
     def published_warehouse(context: dg.AssetExecutionContext, writer: dg.ResourceParam[Writer]):
         run = writer.run(context.log.info)
+        stop_if_terminated(context, "publishing")
         with quarantine_on_failure(run):
             storage, rows = publish(run)
         result = outputs(run, storage, rows)
