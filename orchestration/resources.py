@@ -28,9 +28,10 @@ class Writer:
         self.started = time.perf_counter()
         self.dbt_target = settings.dagster_dbt_target
         self._run: Run | None = None
-        # dbt starts with the run: it imports while the first step checks the files, parses as
-        # soon as there is something to build, and then serves the dbt step's `dbt` command.
-        self._dbt = DbtAhead(settings, dagster_target=self.dbt_target)
+        # dbt starts with the run (or with its worker process, orchestration/run_launcher.py):
+        # it imports while the run loads and the first step checks the files, parses as soon as
+        # there is something to build, and then serves the dbt step's `dbt` command.
+        self._dbt = DbtAhead.for_dagster_run(settings)
 
     def start(self, say: Say, full_build: bool, only: frozenset[str]) -> tuple[Run, DbtAhead]:
         """The first step's: a new Run taking the new landing files `only` names, for the rest

@@ -8,7 +8,9 @@ run at x1, before it does any work. Here the daemon keeps one `multiprocessing` 
 that imported them once (`preload`), and every run is a fork of it that executes the run as
 Dagster's run-worker command (`dagster api execute_run`) does. The project's modules are not
 preloaded: each run imports them (0.5 s), so a run always executes the code on disk, as a new
-process would. dbt still runs as a subprocess of the run (dagster-dbt).
+process would. dbt runs in a process of its own, which the worker starts first thing
+(`DbtAhead.started_for_dagster_run`): it imports dbt on the other core while the run loads its
+code and initializes its resources, about a second earlier than the writer resource could.
 
 The worker is known by its pid and start time (the run's tag `wwc/run_worker`, which the worker
 writes itself before the run starts), so that a pid the system gave to another process since is
@@ -43,16 +45,24 @@ from dagster._core.launcher import (
 from dagster._serdes import ConfigurableClass, ConfigurableClassData
 from dagster._utils.interrupts import capture_interrupts
 
+from wwc.dbt_runner import DbtAhead
+from wwc.settings import Settings
+
 WORKER_TAG = "wwc/run_worker"  # "<pid>/<start time in clock ticks since boot>"
 PRELOAD = ["dagster", "dagster_dbt", "great_expectations", "duckdb", "pandas"]
 
 
 def _run_worker(instance_ref: str, run_id: str) -> None:
-    """In the forked process: tag the run with this worker, then what `dagster api execute_run`
-    does for one run (the instance reference serialized as Dagster passes it to its workers)."""
+    """In the forked process: start the run's dbt, tag the run with this worker, then what
+    `dagster api execute_run` does for one run (the instance reference serialized as Dagster
+    passes it to its workers)."""
     os.setsid()  # a process group of its own: the worker and the dbt it starts
     ref = dg.deserialize_value(instance_ref, InstanceRef)
-    with capture_interrupts(), dg.DagsterInstance.from_ref(ref) as instance:
+    with (
+        DbtAhead.started_for_dagster_run(Settings.from_env),
+        capture_interrupts(),
+        dg.DagsterInstance.from_ref(ref) as instance,
+    ):
         # Written here, before the run is marked started, and not by the launcher: two
         # processes updating one run can each overwrite the other's change.
         instance.add_run_tags(run_id, {WORKER_TAG: _identity(os.getpid()) or ""})

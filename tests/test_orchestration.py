@@ -263,6 +263,43 @@ def test_a_dbt_command_handed_to_the_dbt_started_ahead_takes_it_along_when_kille
     assert version.returncode == 0 and "installed:" in version.stdout
 
 
+def test_a_run_workers_dbt_is_taken_by_its_run_once_and_stopped_at_its_end(tmp_path):
+    """The run launcher's worker starts dbt before the run loads (`started_for_dagster_run`);
+    the run's writer takes that process instead of starting one, a writer with other settings
+    starts its own (and the worker's stops at once), and none outlives the worker's run, taken
+    or not."""
+    import dataclasses
+
+    from wwc.dbt_runner import DbtAhead
+
+    before = {p for p, c in live_processes().items() if "wwc.dbt_worker" in c.command}
+
+    def dbt_processes() -> set[int]:
+        return {
+            p.pid
+            for p in live_processes().values()
+            if p.parent == os.getpid() and "wwc.dbt_worker" in p.command and p.pid not in before
+        }
+
+    settings = settings_for(tmp_path / "wwc.duckdb")
+    with DbtAhead.started_for_dagster_run(lambda: settings):
+        started = dbt_processes()
+        assert len(started) == 1
+        DbtAhead.for_dagster_run(settings)  # taken, and left for the worker's end to stop
+        assert dbt_processes() == started  # no second dbt
+        with DbtAhead.for_dagster_run(settings):  # taken already: this writer starts its own
+            assert len(dbt_processes()) == 2
+    assert dbt_processes() == set()
+
+    other = dataclasses.replace(settings, warehouse=tmp_path / "other" / "wwc.duckdb")
+    with DbtAhead.started_for_dagster_run(lambda: settings):
+        started = dbt_processes()
+        with DbtAhead.for_dagster_run(other):
+            (own,) = dbt_processes()
+            assert own not in started
+    assert dbt_processes() == set()
+
+
 def test_where_no_socket_can_be_made_the_dbt_step_runs_dbt_itself(tmp_path, monkeypatch):
     """A temporary folder too deep for a Unix socket's path (about 107 bytes) leaves the dbt
     process started ahead nothing to serve on: the dbt step is given this environment's dbt."""

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from wwc.dbt_client import SOCKET
 from wwc.errors import is_machine_fault
@@ -184,6 +184,42 @@ class DbtAhead:
     nothing); one that is parsing finishes, so that it leaves no partial-parse file
     half-written; one still building when an error (or SIGTERM) ends the run is killed, as
     `run_dbt` kills dbt."""
+
+    # A Dagster run worker's dbt, started with the worker, until the run's writer takes it. A
+    # run worker runs one run, on one thread: the slot needs no lock.
+    _waiting: ClassVar[DbtAhead | None] = None
+
+    @classmethod
+    @contextmanager
+    def started_for_dagster_run(cls, read_settings: Callable[[], Settings]) -> Iterator[None]:
+        """Around a Dagster run worker's whole run: its dbt, started before the run loads its
+        code and its resources (about a second before the writer resource could start it, a
+        second that dbt's import no longer adds to the dbt step), for `for_dagster_run` to take;
+        stopped at the end as on leaving the context, whether the run took it or not."""
+        try:
+            settings = read_settings()
+            ahead = cls(settings, dagster_target=settings.dagster_dbt_target)
+        except Exception:  # only a head start: the writer starts dbt and fails with the reason
+            yield
+            return
+        cls._waiting = ahead
+        try:
+            yield
+        finally:
+            if cls._waiting is ahead:
+                cls._waiting = None
+            ahead.close()
+
+    @classmethod
+    def for_dagster_run(cls, settings: Settings) -> DbtAhead:
+        """The dbt started with this run worker, once, if it was for these settings; otherwise
+        (a run in process, or a worker that read other settings) dbt started now."""
+        ahead, cls._waiting = cls._waiting, None
+        if ahead is not None and ahead._settings == settings:
+            return ahead
+        if ahead is not None:  # of no use to this run: stopped at once, not at the run's end
+            ahead.close()
+        return cls(settings, dagster_target=settings.dagster_dbt_target)
 
     def __init__(self, settings: Settings, dagster_target: Path | None = None):
         self._settings = settings

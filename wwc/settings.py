@@ -1,7 +1,8 @@
 """Every setting of the project, read from the environment once (`Settings.from_env`) and passed
 explicitly from there: to the stages, to the Dagster definitions, and to dbt as the environment
 of its subprocess. No module reads a WWC_* or PG* variable or DBT_TARGET_PATH itself, and none
-writes os.environ.
+writes os.environ. (A Dagster run worker reads them twice: to start its dbt before it loads the
+definitions, which read them again; the writer takes that dbt only if both readings are equal.)
 """
 
 from __future__ import annotations
