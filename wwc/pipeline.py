@@ -411,10 +411,11 @@ def gates(run: Run) -> None:
         )
 
 
-def publish(run: Run) -> tuple[str, dict[str, int]]:
+def publish(run: Run, go_ahead: Callable[[], None] = lambda: None) -> tuple[str, dict[str, int]]:
     """Stage 5, only after the gates passed: check the file, store the batch's landing files
     as accepted, rename the copy over the published file. Returns the storage version and the
-    rows of every public relation.
+    rows of every public relation. go_ahead is called just before the first file moves and may
+    raise to stop there (a terminated Dagster run: orchestration/termination.py).
 
     Files move to accepted/ just before the rename: if the process dies in between, the next
     build replays them, so nothing is lost and nothing is loaded twice.
@@ -429,6 +430,7 @@ def publish(run: Run) -> tuple[str, dict[str, int]]:
                 f"{sizes[1] / 2**20:.1f} MiB (the blocks the refresh replaced)"
             )
         storage, rows = inspect_build(run.build_file)
+        go_ahead()
         for file, record in run.staged:
             if not store_accepted(file, record, run.settings.accepted):
                 run.say(

@@ -28,9 +28,8 @@ def published_warehouse_asset(
     )
     def published_warehouse(context: dg.AssetExecutionContext, writer: dg.ResourceParam[Writer]):
         run = writer.run(context.log.info)
-        stop_if_terminated(context, "publishing")
         with quarantine_on_failure(run):
-            storage, rows = publish(run)
+            storage, rows = publish(run, lambda: stop_if_terminated(context, "publishing"))
         result = outputs(run, storage, rows)
         context.log.info(f"Published {result.published}")
         return dg.MaterializeResult(
