@@ -26,7 +26,6 @@ class Writer:
         self.settings = settings
         self.seeds_dir = seeds_dir
         self.started = time.perf_counter()
-        self.dbt_target = settings.dagster_dbt_target
         self._run: Run | None = None
         # dbt starts with the run (or with its worker process, orchestration/run_launcher.py):
         # it imports while the run loads and the first step checks the files, parses as soon as

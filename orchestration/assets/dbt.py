@@ -80,7 +80,7 @@ def dbt_models(project: DbtProject) -> dg.AssetsDefinition:
                     dbt_args(run),
                     context=context,
                     raise_on_error=False,
-                    target_path=writer.dbt_target,
+                    target_path=writer.settings.dagster_dbt_target,
                 )
                 yield from invocation.stream()
                 code = invocation.wait().process.returncode
