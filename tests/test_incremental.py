@@ -60,8 +60,18 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     # As if another version of the dbt project had built it: the first refresh builds every
     # model and runs the unit tests; the second, with the file this project built, leaves the
     # models no landing file feeds as they are, and skips the unit tests.
+    # Another version's SQL may have written rows of an incremental model differently (here, as
+    # an older one did, a 0 for a category the city is not in): outside the refresh's scope
+    # they would stay, so that refresh rebuilds the incremental models in full.
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update raw.build_info set dbt_project_fingerprint = 'another project'")
+        con.execute(
+            "insert into intermediate.int_city_mastery_characteristics "
+            "select characteristic_group, 'population band 500k and over', characteristic_kind, "
+            "city_id, is_master, 0 from intermediate.int_city_mastery_characteristics "
+            "where characteristic like 'population band %' and characteristic <> "
+            "'population band 500k and over' limit 1"
+        )
     landing = tmp_path / "landing"
     landing.mkdir()
     write_landing(landing / "new_city.csv", landing_rows("A2020-960", "C9960", met=17))
@@ -70,6 +80,12 @@ def test_incremental_refreshes_match_a_full_rebuild(built, tmp_path) -> None:
     first = refresh(warehouse, **history)
     assert first.returncode == 0, first.stderr
     assert "Refreshing incrementally" in first.stdout
+    assert "rebuilding the incremental models in full" in first.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from intermediate.int_city_mastery_characteristics "
+            "where characteristic_kind = 'category' and value <> 1"
+        ).fetchone() == (0,)
     sizes = [warehouse.stat().st_size]
     untouched = {
         "staging.stg_wwc__criteria",

@@ -146,11 +146,13 @@ def _refs(path) -> set[str]:
 
 def test_reports_read_only_from_marts() -> None:
     marts = {p.stem for p in (PROJECT_ROOT / "models" / "marts").glob("*.sql")}
-    # An intermediate model that itself reads marts only is a report's helper, not a bypass.
+    # An intermediate model that itself reads marts only is a report's helper, not a bypass;
+    # besides the marts it may read which cities the build rewrites (no data of theirs).
+    scope = {"int_cities_rewritten"}
     helpers = {
         p.stem
         for p in (PROJECT_ROOT / "models" / "intermediate").glob("*.sql")
-        if _refs(p) and _refs(p) <= marts
+        if _refs(p) - scope and _refs(p) - scope <= marts
     }
     assert helpers == {"int_city_mastery_characteristics"}
     sources = [

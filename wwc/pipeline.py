@@ -226,6 +226,14 @@ def prepare(run: Run) -> None:
         with duckdb.connect(str(run.build_file)) as con:
             run.same_dbt_project = mark_refresh(con, dbt_runner.project_fingerprint())
         run.incremental = True
+        if not run.same_dbt_project:
+            # An incremental model rewrites only its scope: the rows that another version of
+            # its SQL wrote, or that a run of some of the models left as they were, would stay.
+            say(
+                "The published file was not built in full by this dbt project (another version "
+                "of it, or a run of some of its models): rebuilding the incremental models in full"
+            )
+            run.full_refresh = True
     else:
         say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")
         # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.

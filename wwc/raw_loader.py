@@ -309,7 +309,9 @@ def mark_refresh(con: duckdb.DuckDBPyConnection, dbt_project: str) -> bool:
     full build, where both are null, checks every one.
 
     Also record the dbt project the refresh runs (`dbt_project`, its fingerprint), which builds
-    every model of the copy unless the copy was built by the same one: returns whether it was."""
+    every model of the copy unless the copy was built by the same one: returns whether it was.
+    If not, the refresh rebuilds every incremental model in full, and records the nulls of a full
+    build, so that the checks of what it rewrote check every row."""
     columns = [
         ("refreshed_since", "timestamp"),
         ("refreshed_from_standard", "integer"),
@@ -328,4 +330,9 @@ def mark_refresh(con: duckdb.DuckDBPyConnection, dbt_project: str) -> bool:
                   from marts.fct_criterion_results) as fact""",
         [dbt_project],
     )
+    if not same_project:
+        con.execute(
+            f"update {RAW_SCHEMA}.build_info "
+            "set refreshed_since = null, refreshed_from_standard = null"
+        )
     return same_project

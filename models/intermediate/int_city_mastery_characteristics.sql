@@ -1,19 +1,38 @@
 {#- Every city with an assessment under the current standard, whether it masters the foundational
-    practices, and the value of each characteristic rpt_mastery_characteristics compares. Grain:
-    city x characteristic.
+    practices, and its value of each characteristic rpt_mastery_characteristics compares. Grain:
+    city x characteristic that applies to it.
 
     Mastery: the city's latest assessment under the current standard was certified gold or
-    platinum (WWC's levels above the silver entry bar). Categorical characteristics (population
-    band, form of government, entry cohort, an earlier-standard assessment) are one 0/1
-    indicator per city and category, so their mean is a share of cities; numeric ones
-    (population, assessments, the share met per practice area at the latest assessment) carry
-    the city's value.
+    platinum (WWC's levels above the silver entry bar). A categorical characteristic (population
+    band, form of government, entry cohort, an earlier-standard assessment) is a row with value
+    1 for the category the city is in, and no row for the others: the report counts the cities
+    in each category and divides by the size of the group. A numeric one (population,
+    assessments, the share met per practice area at the latest assessment) carries the city's
+    value.
 
-    A table, not a view: the report and the tests of its grain read it six times. -#}
-{{ config(materialized='table') }}
+    A table, incremental by city, as every row depends on its city's data alone (and on the
+    current standard, whose change puts every city in scope): a refresh deletes and rewrites the
+    rows of its cities (int_cities_rewritten), and a city that no longer has a current-standard
+    assessment loses its rows. Spark's Parquet tables have no delete: there it is rebuilt as a
+    table. -#}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=(
+        "{% if is_incremental() %}delete from {{ this }} where city_id in "
+        "(select city_id from {{ ref('int_cities_rewritten') }})"
+        "{% endif %}"
+    )
+) }}
+
+-- depends_on: {{ ref('int_cities_rewritten') }} (read by the pre-hook)
 
 with assessments as (
     select * from {{ ref('fct_assessments') }}
+    {% if is_incremental() %}
+    where city_id in (select city_id from {{ ref('int_cities_rewritten') }})
+    {% endif %}
 ),
 
 practice_area_results as (
@@ -22,6 +41,9 @@ practice_area_results as (
 
 dim_cities as (
     select * from {{ ref('dim_cities') }}
+    {% if is_incremental() %}
+    where city_id in (select city_id from {{ ref('int_cities_rewritten') }})
+    {% endif %}
 ),
 
 latest as (
@@ -67,53 +89,31 @@ cities as (
         on dim_cities.city_id = history.city_id
 ),
 
-categories as (
+indicators as (
     -- The category each city is in, per categorical characteristic.
     select
         'population band' as characteristic_group,
         'population band ' || population_band as characteristic,
-        city_id
+        'category' as characteristic_kind,
+        city_id,
+        is_master,
+        cast(1 as {{ type_double() }}) as value
     from cities
     union all
     select
-        'form of government',
-        'form of government ' || form_of_government,
-        city_id
+        'form of government', 'form of government ' || form_of_government, 'category', city_id,
+        is_master, 1
     from cities
     union all
     select
-        'history',
-        'entry cohort ' || cast(entry_cohort as {{ dbt.type_string() }}),
-        city_id
+        'history', 'entry cohort ' || cast(entry_cohort as {{ dbt.type_string() }}), 'category',
+        city_id, is_master, 1
     from cities
     union all
     select
-        'history',
-        'also assessed under an earlier standard',
-        city_id
+        'history', 'also assessed under an earlier standard', 'category', city_id, is_master, 1
     from cities
     where earlier_standard = 1
-),
-
-category_list as (
-    select distinct characteristic_group, characteristic from categories
-),
-
-indicators as (
-    select
-        category_list.characteristic_group,
-        category_list.characteristic,
-        'category' as characteristic_kind,
-        cities.city_id,
-        cities.is_master,
-        cast(
-            case when categories.city_id is not null then 1 else 0 end as {{ type_double() }}
-        ) as value
-    from category_list
-    cross join cities
-    left join categories
-        on category_list.characteristic = categories.characteristic
-        and cities.city_id = categories.city_id
 ),
 
 area_shares as (

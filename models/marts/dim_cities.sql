@@ -1,9 +1,28 @@
+{#- Incremental by city: a refresh rewrites the cities of its scope
+    (int_cities_rewritten; a landing file that describes a city also carries one of its
+    assessments), a full build every one. Spark's Parquet tables have no delete+insert: there it
+    is rebuilt as a table. -#}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='delete+insert',
+    unique_key='city_id',
+    on_schema_change='fail'
+) }}
+
+-- depends_on: {{ ref('int_cities_rewritten') }} (read when incremental)
+
 with cities as (
     select * from {{ ref('stg_wwc__cities') }}
+    {% if is_incremental() %}
+    where city_id in (select city_id from {{ ref('int_cities_rewritten') }})
+    {% endif %}
 ),
 
 assessments as (
     select * from {{ ref('int_assessments_sequenced') }}
+    {% if is_incremental() %}
+    where city_id in (select city_id from {{ ref('int_cities_rewritten') }})
+    {% endif %}
 ),
 
 latest as (

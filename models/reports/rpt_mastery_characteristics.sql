@@ -32,25 +32,53 @@ group_sizes as (
     from cities
 ),
 
-moments as (
+category_counts as (
+    -- A city has a row, value 1, for each category it is in: the masters and others in each.
     select
         characteristic_group,
         characteristic,
-        characteristic_kind,
+        sum(case when is_master = 1 then 1 else 0 end) as masters_in,
+        sum(case when is_master = 1 then 0 else 1 end) as others_in
+    from characteristics
+    where characteristic_kind = 'category'
+    group by characteristic_group, characteristic
+),
+
+number_moments as (
+    select
+        characteristic_group,
+        characteristic,
         is_master,
         count(*) as n,
         avg(value) as mean_value,
         var_samp(value) as variance,
         percentile_cont(0.5) within group (order by value) as median_value
     from characteristics
-    group by characteristic_group, characteristic, characteristic_kind, is_master
+    where characteristic_kind = 'number'
+    group by characteristic_group, characteristic, is_master
 ),
 
 compared_values as (
+    -- A category's share of each group's cities, when both groups have cities.
+    select
+        category_counts.characteristic_group,
+        category_counts.characteristic,
+        'category' as characteristic_kind,
+        cast(category_counts.masters_in as {{ type_double() }}) / group_sizes.masters
+            as masters_mean,
+        cast(category_counts.others_in as {{ type_double() }}) / group_sizes.others
+            as others_mean,
+        cast(null as {{ type_double() }}) as masters_median,
+        cast(null as {{ type_double() }}) as others_median,
+        cast(null as {{ type_double() }}) as pooled_sd
+    from category_counts
+    cross join group_sizes
+    where group_sizes.masters > 0 and group_sizes.others > 0
+    union all
     select
         masters.characteristic_group,
         masters.characteristic,
-        masters.characteristic_kind,
+        'number' as characteristic_kind,
         masters.mean_value as masters_mean,
         others.mean_value as others_mean,
         masters.median_value as masters_median,
@@ -59,8 +87,8 @@ compared_values as (
             ((masters.n - 1) * masters.variance + (others.n - 1) * others.variance)
             / nullif(masters.n + others.n - 2, 0)
         ) as pooled_sd
-    from moments as masters
-    inner join moments as others
+    from number_moments as masters
+    inner join number_moments as others
         on masters.characteristic = others.characteristic
         and masters.is_master = 1
         and others.is_master = 0
@@ -80,25 +108,30 @@ dichotomized as (
     select
         characteristics.characteristic,
         characteristics.is_master,
-        case
-            when characteristics.characteristic_kind = 'category'
-                then cast(characteristics.value as integer)
-            when characteristics.value > overall_medians.median_value then 1
-            else 0
-        end as has_trait
+        case when characteristics.value > overall_medians.median_value then 1 else 0 end
+            as has_trait
     from characteristics
-    left join overall_medians
+    inner join overall_medians
         on characteristics.characteristic = overall_medians.characteristic
 ),
 
 tables as (
     -- N cities, n masters, K cities with the trait, x masters with it.
     select
+        category_counts.characteristic,
+        group_sizes.masters + group_sizes.others as total_n,
+        group_sizes.masters as masters_n,
+        category_counts.masters_in + category_counts.others_in as trait_n,
+        category_counts.masters_in as masters_with_trait
+    from category_counts
+    cross join group_sizes
+    union all
+    select
         characteristic,
-        count(*) as total_n,
-        sum(is_master) as masters_n,
-        sum(has_trait) as trait_n,
-        sum(is_master * has_trait) as masters_with_trait
+        count(*),
+        sum(is_master),
+        sum(has_trait),
+        sum(is_master * has_trait)
     from dichotomized
     group by characteristic
 ),

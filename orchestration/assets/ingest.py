@@ -8,7 +8,17 @@ from orchestration.resources import Writer
 from orchestration.termination import stop_if_terminated
 from wwc.pipeline import check_landing, prepare_with_dbt_ahead
 
-RAW_TABLES = ["cities", "criteria", "assessments", "criterion_results", "load_log", "restatements"]
+# The dbt sources in schema raw; build_info is the row the build writes about itself (where a
+# refresh started), read by the models keyed by city.
+RAW_TABLES = [
+    "cities",
+    "criteria",
+    "assessments",
+    "criterion_results",
+    "load_log",
+    "restatements",
+    "build_info",
+]
 LANDING_CHECK = "landing_files_pass_checks"
 
 

@@ -9,7 +9,8 @@
     build, a refresh's scope on a refresh. The rows outside a refresh's scope are the published
     warehouse's, which passed the same test, and a refresh writes no row outside its scope. -#}
 {% test unique_combination_of_columns(
-    model, combination_of_columns, quote_columns=false, rewritten_assessments_only=false
+    model, combination_of_columns, quote_columns=false, rewritten_assessments_only=false,
+    rewritten_cities_only=false
 ) %}
 {%- if quote_columns not in [true, false] -%}
     {{ exceptions.raise_compiler_error(
@@ -28,6 +29,8 @@ with duplicated as (
     from {{ model }}
     {%- if rewritten_assessments_only %}
     where assessment_id in ({{ assessments_rewritten() }})
+    {%- elif rewritten_cities_only %}
+    where city_id in (select city_id from {{ ref('int_cities_rewritten') }})
     {%- endif %}
     group by {{ column_list }}
     having count(*) > 1
