@@ -34,10 +34,11 @@
 
 
 {#- What the running build writes (stg_wwc__build_info: the fact a refresh starts from, see
-    wwc/raw_loader.py `mark_refresh`): on a refresh its scope, on a full build everything. For
-    the models keyed by city, which hold no load time of their own (through the table
-    int_cities_rewritten, computed once per build), and for the invariants and grain tests on
-    what a build wrote: the rows outside a refresh's scope are the published
+    wwc/raw_loader.py `mark_refresh`): on a refresh its scope, on a full build (or a refresh
+    that rebuilds in full) everything. For the models keyed by city, which hold no load time of
+    their own (through the table int_cities_rewritten, computed once per build), and for the
+    invariants and grain tests on what a build wrote, which work it out again (a Dagster run of
+    some of the models may leave the table out): the rows outside a refresh's scope are the published
     warehouse's, which passed the same checks. -#}
 {% macro build_refreshed_since() -%}
     (select refreshed_since from {{ ref('stg_wwc__build_info') }})

@@ -317,9 +317,13 @@ SAME_PROJECT_SKIPS = ["resource_type:unit_test", f"tag:{UNCHANGED_BY_LANDING}"]
 def build_every_model(run: Run) -> None:
     """For a dbt build that names the models it builds (a Dagster run of a subset of the
     assets, where dagster-dbt names them and no source): `dbt_args` skips nothing, as the
-    cautious selection would drop every test that reads a source; and the copy no longer claims
-    that this project built all of its models, so the next refresh builds them all."""
+    cautious selection would drop every test that reads a source; the incremental models it
+    names are rebuilt in full, as the scope they would read (int_cities_rewritten) may be left
+    out; and the copy no longer claims that this project built all of its models, so the next
+    refresh builds them all."""
     run.same_dbt_project = False
+    if run.incremental:
+        run.full_refresh = True
     with duckdb.connect(str(run.build_file)) as con:
         forget_dbt_project(con)
 
@@ -334,7 +338,7 @@ def dbt_args(run: Run) -> list[str]:
     also skips `SAME_PROJECT_SKIPS`."""
     run.say("Running dbt build (models, contracts, unit and data tests)")
     skip, selection = [], []
-    if run.incremental:
+    if run.incremental and not run.full_refresh:
         run.say("Incremental refresh: skipping the column tests of every criterion result")
         skip.append(RESULTS_COLUMN_TESTS)
     if run.keeps_unchanged_models:

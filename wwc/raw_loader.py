@@ -297,16 +297,21 @@ def assemble_raw(
 
 def forget_dbt_project(con: duckdb.DuckDBPyConnection) -> None:
     """On a build copy whose dbt build may leave models out: it no longer claims that any dbt
-    project built every model (`mark_refresh`), so the next refresh builds them all."""
-    con.execute(f"update {RAW_SCHEMA}.build_info set dbt_project_fingerprint = null")
+    project built every model (`mark_refresh`), so the next refresh builds them all; and it
+    records a full build's nulls, as the models it builds are rebuilt in full (a model left out
+    may be the scope they would read), so that the checks of what it rewrote check every row."""
+    con.execute(
+        f"update {RAW_SCHEMA}.build_info set dbt_project_fingerprint = null, "
+        "refreshed_since = null, refreshed_from_standard = null"
+    )
 
 
 def mark_refresh(con: duckdb.DuckDBPyConnection, dbt_project: str) -> bool:
     """On a build copy of the published file: record in raw.build_info the newest row and the
-    standard of the fact the refresh starts from. dbt's incremental models find what to rewrite
-    from their own tables; the invariants on every criterion result read these two values
-    (macros/assessments_to_refresh.sql), so a refresh checks the assessments it rewrote and a
-    full build, where both are null, checks every one.
+    standard of the fact the refresh starts from. The facts find what to rewrite from their own
+    tables; the models keyed by city, the invariants on every criterion result and the grain
+    tests read these two values (macros/assessments_to_refresh.sql), so a refresh rewrites and
+    checks the cities it touched, and a full build, where both are null, every one.
 
     Also record the dbt project the refresh runs (`dbt_project`, its fingerprint), which builds
     every model of the copy unless the copy was built by the same one: returns whether it was.

@@ -7,7 +7,10 @@
     rewritten_assessments_only (this project's): check only the rows of the assessments the
     build wrote (macros/assessments_to_refresh.sql `assessments_rewritten`): every row on a full
     build, a refresh's scope on a refresh. The rows outside a refresh's scope are the published
-    warehouse's, which passed the same test, and a refresh writes no row outside its scope. -#}
+    warehouse's, which passed the same test, and a refresh writes no row outside its scope.
+    rewritten_cities_only (this project's): the same for a model keyed by city, on the cities
+    of `cities_rewritten`, worked out again rather than read from int_cities_rewritten, which a
+    Dagster run of some of the models may leave out. At most one of the two. -#}
 {% test unique_combination_of_columns(
     model, combination_of_columns, quote_columns=false, rewritten_assessments_only=false,
     rewritten_cities_only=false
@@ -16,6 +19,11 @@
     {{ exceptions.raise_compiler_error(
         "unique_combination_of_columns: quote_columns must be true or false, got "
         ~ quote_columns) }}
+{%- endif -%}
+{%- if rewritten_assessments_only and rewritten_cities_only -%}
+    {{ exceptions.raise_compiler_error(
+        "unique_combination_of_columns: rewritten_assessments_only and rewritten_cities_only "
+        ~ "exclude each other") }}
 {%- endif -%}
 {%- set columns = [] -%}
 {%- for column in combination_of_columns -%}
@@ -30,7 +38,7 @@ with duplicated as (
     {%- if rewritten_assessments_only %}
     where assessment_id in ({{ assessments_rewritten() }})
     {%- elif rewritten_cities_only %}
-    where city_id in (select city_id from {{ ref('int_cities_rewritten') }})
+    where city_id in ({{ cities_rewritten() }})
     {%- endif %}
     group by {{ column_list }}
     having count(*) > 1
