@@ -116,6 +116,14 @@ class Run:
         return self.incremental and self.same_dbt_project
 
     @property
+    def rebuilds_in_full(self) -> bool:
+        """dbt gets --full-refresh: asked for (`wwc build --full-refresh`), or a refresh of a copy
+        this dbt project did not build in full (another version of it, or a run of some of its
+        models), whose incremental models would keep the rows outside their scope as they were
+        (raw_loader `mark_refresh` and `forget_dbt_project` record a full build's scope)."""
+        return self.full_refresh or (self.incremental and not self.same_dbt_project)
+
+    @property
     def with_landing_files(self) -> bool:
         return self.earlier_landing_files > 0 or bool(self.staged)
 
@@ -226,14 +234,6 @@ def prepare(run: Run) -> None:
         with duckdb.connect(str(run.build_file)) as con:
             run.same_dbt_project = mark_refresh(con, dbt_runner.project_fingerprint())
         run.incremental = True
-        if not run.same_dbt_project:
-            # An incremental model rewrites only its scope: the rows that another version of
-            # its SQL wrote, or that a run of some of the models left as they were, would stay.
-            say(
-                "The published file was not built in full by this dbt project (another version "
-                "of it, or a run of some of its models): rebuilding the incremental models in full"
-            )
-            run.full_refresh = True
     else:
         say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")
         # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.
@@ -322,8 +322,6 @@ def build_every_model(run: Run) -> None:
     out; and the copy no longer claims that this project built all of its models, so the next
     refresh builds them all."""
     run.same_dbt_project = False
-    if run.incremental:
-        run.full_refresh = True
     with duckdb.connect(str(run.build_file)) as con:
         forget_dbt_project(con)
 
@@ -338,7 +336,7 @@ def dbt_args(run: Run) -> list[str]:
     also skips `SAME_PROJECT_SKIPS`."""
     run.say("Running dbt build (models, contracts, unit and data tests)")
     skip, selection = [], []
-    if run.incremental and not run.full_refresh:
+    if run.incremental and not run.rebuilds_in_full:
         run.say("Incremental refresh: skipping the column tests of every criterion result")
         skip.append(RESULTS_COLUMN_TESTS)
     if run.keeps_unchanged_models:
@@ -349,7 +347,12 @@ def dbt_args(run: Run) -> list[str]:
         skip += SAME_PROJECT_SKIPS
         selection = ["--indirect-selection", "cautious"]
     args = dbt_runner.build_args(run.seeds, run.with_landing_files, run.say, skip) + selection
-    if run.full_refresh:
+    if run.incremental and not run.same_dbt_project:
+        run.say(
+            "The published file was not built in full by this dbt project (another version of "
+            "it, or a run of some of its models): rebuilding the incremental models in full"
+        )
+    if run.rebuilds_in_full:
         args.append("--full-refresh")
     return args + dbt_runner.build_copy_args(run.build_file, run.settings)
 
