@@ -7,18 +7,17 @@
     groups (null for 'unknown'), output as order_name after the group.
 
     The city is the unit (macros/city_clustered_share.sql): each city contributes its results
-    over all its current-standard assessments, the share's 95% interval is city-clustered, and
-    the group is compared with the other cities (not with a pooled share that includes it) by a
-    z-test on the difference of the two shares, whose variance is the sum of the two groups'
-    cluster-robust variances. p_value_adjusted is Holm's across the report's comparisons (every
-    group x practice area that is not a small group); differs_from_other_cities is true only
-    when it is below var('wwc_significance_level'). A group with fewer than
-    var('wwc_min_cities_to_compare') cities is is_small_group: never tested, never flagged. -#}
+    over all its current-standard assessments (its row of int_city_practice_area_results), the
+    share's 95% interval is city-clustered, and the group is compared with the other cities (not
+    with a pooled share that includes it) by a z-test on the difference of the two shares, whose
+    variance is the sum of the two groups' cluster-robust variances. p_value_adjusted is Holm's
+    across the report's comparisons (every group x practice area that is not a small group);
+    differs_from_other_cities is true only when it is below var('wwc_significance_level'). A
+    group with fewer than var('wwc_min_cities_to_compare') cities is is_small_group: never
+    tested, never flagged. -#}
 {% macro achievement_by_city_group(group_column, group_name, order_column=none, order_name=none) -%}
 with results as (
-    select assessment_id, city_id, practice_area, standard_version, criterion_results, criteria_met
-    from {{ ref('fct_practice_area_results') }}
-    where is_current_standard
+    select * from {{ ref('int_city_practice_area_results') }}
 ),
 
 cities as (
@@ -32,16 +31,12 @@ by_city as (
         {{ order_column if order_column else 'cast(null as integer)' }} as group_order,
         results.practice_area,
         results.standard_version,
-        -- One row per assessment and practice area: counting rows counts assessments.
-        count(*) as assessments,
-        sum(results.criterion_results) as criterion_results,
-        sum(results.criteria_met) as criteria_met
+        results.assessments,
+        results.criterion_results,
+        results.criteria_met
     from results
     inner join cities
         on results.city_id = cities.city_id
-    group by
-        results.city_id, coalesce({{ group_column }}, 'unknown'), {{ order_column if order_column else 'cast(null as integer)' }},
-        results.practice_area, results.standard_version
 ),
 
 by_area as (

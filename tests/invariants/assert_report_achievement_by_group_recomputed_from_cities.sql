@@ -1,11 +1,12 @@
--- The achievement-by-group reports, cell by cell, recomputed from the criterion results of the
--- current standard, summed per assessment and practice area (fct_practice_area_results, tied to
--- the fact by assert_practice_area_results_sum_the_criterion_results), and each city's group in
--- dim_cities: cities, assessments, results and criteria met per group x practice area, and the
--- small-group flag, with no cell missing or extra.
-with per_assessment as (
-    select * from {{ ref('fct_practice_area_results') }}
-    where is_current_standard
+-- The achievement-by-group reports, cell by cell, recomputed by a plain group-by from the rows
+-- they read: each city's current-standard results per practice area
+-- (int_city_practice_area_results, tied to fct_practice_area_results by
+-- assert_city_practice_area_results_sum_the_practice_area_results, and it to the fact by
+-- assert_practice_area_results_sum_the_criterion_results) and each city's group in dim_cities:
+-- cities, assessments, results and criteria met per group x practice area, and the small-group
+-- flag, with no cell missing or extra. A city is one row per area (the model's grain test).
+with city_results as (
+    select * from {{ ref('int_city_practice_area_results') }}
 ),
 
 cities as (
@@ -16,28 +17,28 @@ expected as (
     select
         'rpt_achievement_by_form_of_government' as report,
         coalesce(cities.form_of_government, 'unknown') as group_value,
-        per_assessment.practice_area,
-        count(distinct per_assessment.city_id) as cities,
-        count(*) as assessments,
-        sum(per_assessment.criterion_results) as criterion_results,
-        sum(per_assessment.criteria_met) as criteria_met
-    from per_assessment
+        city_results.practice_area,
+        count(*) as cities,
+        sum(city_results.assessments) as assessments,
+        sum(city_results.criterion_results) as criterion_results,
+        sum(city_results.criteria_met) as criteria_met
+    from city_results
     inner join cities
-        on per_assessment.city_id = cities.city_id
-    group by coalesce(cities.form_of_government, 'unknown'), per_assessment.practice_area
+        on city_results.city_id = cities.city_id
+    group by coalesce(cities.form_of_government, 'unknown'), city_results.practice_area
     union all
     select
         'rpt_achievement_by_population_band',
         coalesce(cities.population_band, 'unknown'),
-        per_assessment.practice_area,
-        count(distinct per_assessment.city_id),
+        city_results.practice_area,
         count(*),
-        sum(per_assessment.criterion_results),
-        sum(per_assessment.criteria_met)
-    from per_assessment
+        sum(city_results.assessments),
+        sum(city_results.criterion_results),
+        sum(city_results.criteria_met)
+    from city_results
     inner join cities
-        on per_assessment.city_id = cities.city_id
-    group by coalesce(cities.population_band, 'unknown'), per_assessment.practice_area
+        on city_results.city_id = cities.city_id
+    group by coalesce(cities.population_band, 'unknown'), city_results.practice_area
 ),
 
 reported as (
