@@ -119,6 +119,13 @@ MUTATIONS = {
         "synthetic",
         "assert_practice_area_results_sum_the_criterion_results",
     ),
+    "city sums count practice areas, not assessments": (
+        "models/intermediate/int_city_practice_area_results.sql",
+        "cast(count(*) as integer) as assessments",
+        "cast(count(distinct practice_area) as integer) as assessments",
+        "synthetic",
+        "assert_city_practice_area_results_sum_the_practice_area_results",
+    ),
     "a report's share scaled": (
         "models/reports/rpt_criterion_prevalence.sql",
         "/ period_cities.assessments as share_met,",

@@ -34,6 +34,8 @@ expected as (
 select
     coalesce(expected.city_id, city_results.city_id) as city_id,
     coalesce(expected.practice_area, city_results.practice_area) as practice_area,
+    expected.standard_version as expected_standard_version,
+    city_results.standard_version,
     expected.assessments as expected_assessments,
     city_results.assessments,
     expected.criterion_results as expected_results,

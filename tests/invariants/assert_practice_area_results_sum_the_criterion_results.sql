@@ -1,7 +1,8 @@
--- fct_practice_area_results, which the achievement marts, the group and change reports and the
--- invariants that recompute them read, is the criterion results summed per assessment and
--- practice area, with each assessment's attributes: every rewritten assessment has the same
--- rows, counts and attributes as the fact summed anew, no row missing or extra. Checked on the
+-- fct_practice_area_results, which the achievement marts, the change report, the group reports'
+-- per-city sums and the invariants that recompute them read, is the criterion results summed
+-- per assessment and practice area, with each assessment's attributes: every rewritten
+-- assessment has the same rows, counts and attributes as the fact summed anew, no row missing
+-- or extra. Checked on the
 -- assessments the build wrote (all of them on a full build, a refresh's scope on a refresh:
 -- macros/assessments_to_refresh.sql); the other rows are the published warehouse's, which
 -- passed the same check.

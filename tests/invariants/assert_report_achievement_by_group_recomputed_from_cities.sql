@@ -1,10 +1,16 @@
 -- The achievement-by-group reports, cell by cell, recomputed by a plain group-by from the rows
 -- they read: each city's current-standard results per practice area
--- (int_city_practice_area_results, tied to fct_practice_area_results by
--- assert_city_practice_area_results_sum_the_practice_area_results, and it to the fact by
--- assert_practice_area_results_sum_the_criterion_results) and each city's group in dim_cities:
--- cities, assessments, results and criteria met per group x practice area, and the small-group
--- flag, with no cell missing or extra. A city is one row per area (the model's grain test).
+-- (int_city_practice_area_results) and each city's group in dim_cities: cities, assessments,
+-- results and criteria met per group x practice area, and the small-group flag, with no cell
+-- missing or extra. What this checks is the reports' grouping, joins and flag; a city counts as
+-- its one row per area (the model's grain test).
+-- The city rows themselves are tied to fct_practice_area_results, and it to the fact, on the
+-- cities and assessments the build wrote (every one on a full build:
+-- assert_city_practice_area_results_sum_the_practice_area_results,
+-- assert_practice_area_results_sum_the_criterion_results); on a refresh the other rows are the
+-- published warehouse's, which passed the same checks, and
+-- assert_report_achievement_by_group_reconciles_with_marts still checks each practice area's
+-- totals over every city.
 with city_results as (
     select * from {{ ref('int_city_practice_area_results') }}
 ),
