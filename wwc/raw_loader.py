@@ -310,7 +310,7 @@ def mark_refresh(con: duckdb.DuckDBPyConnection, dbt_project: str) -> bool:
     """On a build copy of the published file: record in raw.build_info the newest row and the
     standard of the fact the refresh starts from. The facts find what to rewrite from their own
     tables; the models keyed by city, the invariants on every criterion result and the grain
-    tests read these two values (macros/assessments_to_refresh.sql), so a refresh rewrites and
+    tests read these two values (macros/refresh_scope.sql), so a refresh rewrites and
     checks the cities it touched, and a full build, where both are null, every one.
 
     Also record the dbt project the refresh runs (`dbt_project`, its fingerprint), which builds

@@ -1,7 +1,7 @@
 {#- Criterion results summed per assessment and practice area: about a sixth of the fact's
     rows, and all that the aggregate marts, the change report and the group reports' per-city
     sums (int_city_practice_area_results) need. Incremental like the fact, on the same scope
-    (macros/assessments_to_refresh.sql), so a refresh re-sums only the assessments it rewrote.
+    (macros/refresh_scope.sql), so a refresh re-sums only the assessments it rewrote.
     Spark's Parquet tables have no delete+insert: there it is rebuilt as a table. -#}
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),

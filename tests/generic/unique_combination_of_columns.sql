@@ -5,7 +5,7 @@
     fct_missing_primary_key_tests) count it as a primary-key test. Fails with one row per
     duplicated combination and its number of rows.
     rewritten_assessments_only (this project's): check only the rows of the assessments the
-    build wrote (macros/assessments_to_refresh.sql `assessments_rewritten`): every row on a full
+    build wrote (macros/refresh_scope.sql `assessments_rewritten`): every row on a full
     build, a refresh's scope on a refresh. The rows outside a refresh's scope are the published
     warehouse's, which passed the same test, and a refresh writes no row outside its scope.
     rewritten_cities_only (this project's): the same for a model keyed by city, on the cities

@@ -2,7 +2,7 @@
 -- current-standard rows of fct_practice_area_results summed per city and practice area: every
 -- rewritten city has the same rows, assessments and sums as its assessments summed anew, no row
 -- missing or extra. Checked on the cities the build wrote (all of them on a full build, a
--- refresh's scope on a refresh: macros/assessments_to_refresh.sql); the other rows are the
+-- refresh's scope on a refresh: macros/refresh_scope.sql); the other rows are the
 -- published warehouse's, which passed the same check.
 with rewritten as (
     {{ cities_rewritten() }}

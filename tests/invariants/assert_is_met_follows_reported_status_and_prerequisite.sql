@@ -2,7 +2,7 @@
 -- if the criterion has a prerequisite, the prerequisite was reported met in the same assessment;
 -- every reported result appears in the fact once, with its criterion's practice area. Checked
 -- on the assessments the build wrote (all of them on a full build, a refresh's scope on a
--- refresh: macros/assessments_to_refresh.sql).
+-- refresh: macros/refresh_scope.sql).
 with rewritten as (
     {{ assessments_rewritten() }}
 ),

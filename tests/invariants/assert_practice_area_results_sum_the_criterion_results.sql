@@ -4,7 +4,7 @@
 -- assessment has the same rows, counts and attributes as the fact summed anew, no row missing
 -- or extra. Checked on the
 -- assessments the build wrote (all of them on a full build, a refresh's scope on a refresh:
--- macros/assessments_to_refresh.sql); the other rows are the published warehouse's, which
+-- macros/refresh_scope.sql); the other rows are the published warehouse's, which
 -- passed the same check.
 with rewritten as (
     {{ assessments_rewritten() }}

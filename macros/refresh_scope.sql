@@ -1,3 +1,7 @@
+{#- A build's scope: what an incremental model of a refresh selects (cities_to_refresh,
+    assessments_to_refresh) and what the running build wrote (build_info, cities_rewritten,
+    assessments_rewritten), for the models keyed by city and the checks on what a build wrote. -#}
+
 {#- The cities an incremental run rewrites: every city with raw rows loaded after `since` (a new or
     restated assessment can renumber the city's others and move its entry cohort; a landing row
     that describes its city also carries one of its assessments, and no file moves an
@@ -38,24 +42,26 @@
     that rebuilds in full) everything. For the models keyed by city, which hold no load time of
     their own (through the table int_cities_rewritten, computed once per build), and for the
     invariants and grain tests on what a build wrote, which work it out again (a Dagster run of
-    some of the models may leave the table out): the rows outside a refresh's scope are the published
-    warehouse's, which passed the same checks. -#}
-{% macro build_refreshed_since() -%}
-    (select refreshed_since from {{ ref('stg_wwc__build_info') }})
+    some of the models may leave the table out): the rows outside a refresh's scope are the
+    published warehouse's, which passed the same checks. -#}
+
+{#- One value of the build's row: refreshed_since (null on a full build) or
+    refreshed_from_standard. -#}
+{% macro build_info(column) -%}
+    (select {{ column }} from {{ ref('stg_wwc__build_info') }})
 {%- endmacro %}
 
 {% macro cities_rewritten() -%}
     select city_id from {{ ref('stg_wwc__cities') }}
-    where {{ build_refreshed_since() }} is null
+    where {{ build_info('refreshed_since') }} is null
     union
     {{ cities_to_refresh(
-        since=build_refreshed_since(),
-        standard='(select refreshed_from_standard from ' ~ ref('stg_wwc__build_info') ~ ')'
+        since=build_info('refreshed_since'), standard=build_info('refreshed_from_standard')
     ) }}
 {%- endmacro %}
 
 {% macro assessments_rewritten() -%}
     select assessment_id from {{ ref('int_assessments_sequenced') }}
-    where {{ build_refreshed_since() }} is null
+    where {{ build_info('refreshed_since') }} is null
         or city_id in ({{ cities_rewritten() }})
 {%- endmacro %}
