@@ -43,9 +43,8 @@
     their own (through the table int_cities_rewritten, computed once per build), and for the
     invariants and grain tests on what a build wrote, which work it out again (a Dagster run of
     some of the models may leave the table out): the rows outside a refresh's scope are the
-    published warehouse's, which passed the same checks. -#}
-
-{#- One value of the build's row: refreshed_since (null on a full build) or
+    published warehouse's, which passed the same checks.
+    build_info: one value of the build's row, refreshed_since (null on a full build) or
     refreshed_from_standard. -#}
 {% macro build_info(column) -%}
     (select {{ column }} from {{ ref('stg_wwc__build_info') }})
@@ -64,4 +63,15 @@
     select assessment_id from {{ ref('int_assessments_sequenced') }}
     where {{ build_info('refreshed_since') }} is null
         or city_id in ({{ cities_rewritten() }})
+{%- endmacro %}
+
+
+{#- The pre-hook of an incremental model keyed by city whose city can lose every row (no longer a
+    current-standard assessment), so that delete+insert, which deletes only the keys it
+    inserts, would not do: delete the rows of the cities the build rewrites, then append
+    theirs. -#}
+{% macro delete_rewritten_cities() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where city_id in (select city_id from {{ ref('int_cities_rewritten') }})
+    {%- endif -%}
 {%- endmacro %}

@@ -300,9 +300,15 @@ def forget_dbt_project(con: duckdb.DuckDBPyConnection) -> None:
     project built every model (`mark_refresh`), so the next refresh builds them all; and it
     records a full build's nulls, as the models it builds are rebuilt in full (a model left out
     may be the scope they would read), so that the checks of what it rewrote check every row."""
+    con.execute(f"update {RAW_SCHEMA}.build_info set dbt_project_fingerprint = null")
+    _record_full_build_scope(con)
+
+
+def _record_full_build_scope(con: duckdb.DuckDBPyConnection) -> None:
+    """A full build's nulls in raw.build_info: the models keyed by city rewrite, and the checks
+    of what a build wrote check, every row (macros/refresh_scope.sql)."""
     con.execute(
-        f"update {RAW_SCHEMA}.build_info set dbt_project_fingerprint = null, "
-        "refreshed_since = null, refreshed_from_standard = null"
+        f"update {RAW_SCHEMA}.build_info set refreshed_since = null, refreshed_from_standard = null"
     )
 
 
@@ -336,8 +342,5 @@ def mark_refresh(con: duckdb.DuckDBPyConnection, dbt_project: str) -> bool:
         [dbt_project],
     )
     if not same_project:
-        con.execute(
-            f"update {RAW_SCHEMA}.build_info "
-            "set refreshed_since = null, refreshed_from_standard = null"
-        )
+        _record_full_build_scope(con)
     return same_project

@@ -19,11 +19,7 @@
     materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook=(
-        "{% if is_incremental() %}delete from {{ this }} where city_id in "
-        "(select city_id from {{ ref('int_cities_rewritten') }})"
-        "{% endif %}"
-    )
+    pre_hook="{{ delete_rewritten_cities() }}"
 ) }}
 
 -- depends_on: {{ ref('int_cities_rewritten') }} (read by the pre-hook)
