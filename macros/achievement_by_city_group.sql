@@ -96,20 +96,28 @@ measured as (
     from with_others
 ),
 
-tested as (
+standardized as (
+    -- The difference in standard errors, for the groups that are compared.
     select
         group_value, group_order, practice_area, standard_version, cities, assessments,
         criterion_results, criteria_met, share_met, share_met_all_groups, share_met_other_cities,
-        share_met_variance,
+        {{ effective_sample_size('share_met', 'share_met_variance', 'criterion_results', 'cities') }}
+            as effective_results,
         cities < {{ var('wwc_min_cities_to_compare') }} as is_small_group,
         case
             when cities >= {{ var('wwc_min_cities_to_compare') }}
                 and share_met_other_cities is not null
-                then {{ normal_two_sided_p_value(
-                    '(share_met - share_met_other_cities)'
-                    ~ ' / nullif(sqrt(share_met_variance + other_variance), 0)') }}
-        end as p_value
+                then (share_met - share_met_other_cities)
+                / nullif(sqrt(share_met_variance + other_variance), 0)
+        end as difference_z
     from measured
+),
+
+tested as (
+    select
+        standardized.*,
+        {{ normal_two_sided_p_value('difference_z') }} as p_value
+    from standardized
 ),
 
 holm as (
@@ -135,8 +143,8 @@ select
     cast(criterion_results as integer) as criterion_results,
     cast(criteria_met as integer) as criteria_met,
     share_met,
-    {{ clustered_share_lower('share_met', 'share_met_variance', 'criterion_results', 'cities') }} as share_met_lower_95,
-    {{ clustered_share_upper('share_met', 'share_met_variance', 'criterion_results', 'cities') }} as share_met_upper_95,
+    {{ clustered_share_lower('share_met', 'effective_results') }} as share_met_lower_95,
+    {{ clustered_share_upper('share_met', 'effective_results') }} as share_met_upper_95,
     share_met_all_groups,
     share_met_other_cities,
     is_small_group,

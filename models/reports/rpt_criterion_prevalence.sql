@@ -181,41 +181,48 @@ measured as (
             'periods.results_squared', 'periods.share_met', 'periods.assessments') }}
             as share_met_variance
     from periods
+),
+
+sized as (
+    select
+        measured.*,
+        {{ effective_sample_size(
+            'measured.share_met', 'measured.share_met_variance',
+            'measured.assessments', 'measured.cities') }} as effective_results
+    from measured
 )
 
 select
     case
-        when measured.is_all_years then 'all years'
-        else cast(measured.period_start_year as {{ dbt.type_string() }})
+        when sized.is_all_years then 'all years'
+        else cast(sized.period_start_year as {{ dbt.type_string() }})
     end as period,
-    measured.is_all_years,
-    case when not measured.is_all_years then measured.period_start_year end as assessment_year,
-    cast(measured.period_start_year as integer) as period_start_year,
-    cast(measured.period_end_year as integer) as period_end_year,
-    measured.criterion_id,
+    sized.is_all_years,
+    case when not sized.is_all_years then sized.period_start_year end as assessment_year,
+    cast(sized.period_start_year as integer) as period_start_year,
+    cast(sized.period_end_year as integer) as period_end_year,
+    sized.criterion_id,
     criteria.criterion_code,
     criteria.criterion_name,
     criteria.practice_area,
     criteria.standard_version,
     criteria.wording_source,
-    cast(measured.cities as integer) as cities,
-    cast(measured.assessments as integer) as assessments,
-    cast(measured.criteria_met as integer) as criteria_met,
-    measured.share_met,
-    {{ clustered_share_lower(
-        'measured.share_met', 'measured.share_met_variance',
-        'measured.assessments', 'measured.cities') }} as share_met_lower_95,
-    {{ clustered_share_upper(
-        'measured.share_met', 'measured.share_met_variance',
-        'measured.assessments', 'measured.cities') }} as share_met_upper_95,
+    cast(sized.cities as integer) as cities,
+    cast(sized.assessments as integer) as assessments,
+    cast(sized.criteria_met as integer) as criteria_met,
+    sized.share_met,
+    {{ clustered_share_lower('sized.share_met', 'sized.effective_results') }}
+        as share_met_lower_95,
+    {{ clustered_share_upper('sized.share_met', 'sized.effective_results') }}
+        as share_met_upper_95,
     cast(rank() over (
-        partition by measured.is_all_years, measured.period_start_year
-        order by measured.share_met desc
+        partition by sized.is_all_years, sized.period_start_year
+        order by sized.share_met desc
     ) as integer) as rank_most_met,
     cast(rank() over (
-        partition by measured.is_all_years, measured.period_start_year
-        order by measured.share_met asc
+        partition by sized.is_all_years, sized.period_start_year
+        order by sized.share_met asc
     ) as integer) as rank_least_met
-from measured
+from sized
 inner join criteria
-    on measured.criterion_id = criteria.criterion_id
+    on sized.criterion_id = criteria.criterion_id

@@ -106,7 +106,13 @@ tested as (
     select
         measured.*,
         {{ normal_two_sided_p_value('change_in_share_met / nullif(sqrt(change_variance), 0)') }}
-            as p_value
+            as p_value,
+        {{ effective_sample_size(
+            'from_share_met', 'from_variance', 'from_criterion_results', 'cities') }}
+            as from_effective_results,
+        {{ effective_sample_size(
+            'to_share_met', 'to_variance', 'to_criterion_results', 'cities') }}
+            as to_effective_results
     from measured
 ),
 
@@ -131,20 +137,16 @@ select
     cast(from_criterion_results as integer) as from_criterion_results,
     cast(from_criteria_met as integer) as from_criteria_met,
     from_share_met,
-    {{ clustered_share_lower(
-        'from_share_met', 'from_variance', 'from_criterion_results', 'cities') }}
+    {{ clustered_share_lower('from_share_met', 'from_effective_results') }}
         as from_share_met_lower_95,
-    {{ clustered_share_upper(
-        'from_share_met', 'from_variance', 'from_criterion_results', 'cities') }}
+    {{ clustered_share_upper('from_share_met', 'from_effective_results') }}
         as from_share_met_upper_95,
     cast(to_criterion_results as integer) as to_criterion_results,
     cast(to_criteria_met as integer) as to_criteria_met,
     to_share_met,
-    {{ clustered_share_lower(
-        'to_share_met', 'to_variance', 'to_criterion_results', 'cities') }}
+    {{ clustered_share_lower('to_share_met', 'to_effective_results') }}
         as to_share_met_lower_95,
-    {{ clustered_share_upper(
-        'to_share_met', 'to_variance', 'to_criterion_results', 'cities') }}
+    {{ clustered_share_upper('to_share_met', 'to_effective_results') }}
         as to_share_met_upper_95,
     change_in_share_met,
     -- A pair seen in one city has no variance to estimate: its interval is every possible
