@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,27 @@ def test_every_invariant_runs_on_a_real_looking_history(
         assert f"PASS {name} " in run.stdout, name
     for name in CALIBRATION:
         assert name not in run.stdout, name
+
+
+@pytest.fixture(scope="module")
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the project for the tests that mutate it, each in turn (a module runs on one
+    worker), restoring its file after: the copy's dbt target folder keeps its partial parse, so
+    each build after the first parses only the files that changed."""
+    return _project_copy(tmp_path_factory.mktemp("project"))
+
+
+@contextmanager
+def _mutated(project: Path, relative: str, old: str, new: str) -> Iterator[None]:
+    """`relative` of the project copy with its one `old` replaced by `new`, until the end."""
+    model = project / relative
+    text = model.read_text()
+    assert text.count(old) == 1, f"{relative} no longer contains the text this mutation replaces"
+    model.write_text(text.replace(old, new))
+    try:
+        yield
+    finally:
+        model.write_text(text)
 
 
 def _project_copy(dest: Path) -> Path:
@@ -138,56 +161,49 @@ MUTATIONS = {
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 def test_a_wrong_mart_is_refused_and_the_published_file_kept(
-    mutation: str, built: Built, real_looking_seeds: Path, tmp_path: Path
+    mutation: str, built: Built, real_looking_seeds: Path, project_copy: Path, tmp_path: Path
 ) -> None:
     relative, old, new, seeds, failing_test = MUTATIONS[mutation]
-    project = _project_copy(tmp_path / "project")
-    model = project / relative
-    text = model.read_text()
-    assert text.count(old) == 1, f"{relative} no longer contains the text this mutation replaces"
-    model.write_text(text.replace(old, new))
-
     published = tmp_path / "data" / "wwc.duckdb"
     published.parent.mkdir()
     shutil.copy2(built.path, published)
     before = _sha256(published)
 
-    seeds_dir = real_looking_seeds if seeds == "real-looking" else project / "seeds"
-    code, output = _wwc_of_copy(project, published, "build", "--seeds", str(seeds_dir))
+    seeds_dir = real_looking_seeds if seeds == "real-looking" else project_copy / "seeds"
+    with _mutated(project_copy, relative, old, new):
+        code, output = _wwc_of_copy(project_copy, published, "build", "--seeds", str(seeds_dir))
     assert code != 0, output[-3000:]
     assert re.search(rf"FAIL \d+ {failing_test} ", output), output[-3000:]
     assert "was not changed" in output
     assert _sha256(published) == before
 
 
-def test_a_refresh_checks_the_grain_of_the_results_it_rewrote(built: Built, tmp_path: Path) -> None:
+def test_a_refresh_checks_the_grain_of_the_results_it_rewrote(
+    built: Built, project_copy: Path, tmp_path: Path
+) -> None:
     """A refresh tests the grain of the criterion results it wrote (the grain is a test, not a
     key): a join that fans out for the new assessment's results (and no row of the model's unit
     tests) is refused by the fact's grain test, the file is blamed and the published file
     kept."""
-    project = _project_copy(tmp_path / "project")
-    model = project / "models" / "marts" / "fct_criterion_results.sql"
     old = "    on with_prerequisite.assessment_id = assessments.assessment_id\n"
     new = old + (
         "inner join (select 1 as copy union all select 2 as copy) as copies\n"
         "    on copies.copy = 1 or with_prerequisite.assessment_id = 'A2020-971'\n"
     )
-    assert model.read_text().count(old) == 1
-    model.write_text(model.read_text().replace(old, new))
-
     published = tmp_path / "data" / "wwc.duckdb"
     (published.parent / "landing").mkdir(parents=True)
     shutil.copy2(built.path, published)
     before = _sha256(published)
     write_landing(tmp_path / "data" / "landing" / "new.csv", landing_rows("A2020-971", "C9971"))
-    code, output = _wwc_of_copy(
-        project,
-        published,
-        "refresh",
-        "--seeds",
-        str(PROJECT_ROOT / "seeds"),
-        WWC_LANDING_SETTLE_SECONDS="0.1",
-    )
+    with _mutated(project_copy, "models/marts/fct_criterion_results.sql", old, new):
+        code, output = _wwc_of_copy(
+            project_copy,
+            published,
+            "refresh",
+            "--seeds",
+            str(PROJECT_ROOT / "seeds"),
+            WWC_LANDING_SETTLE_SECONDS="0.1",
+        )
     assert code != 0, output[-3000:]
     assert "Refreshing incrementally" in output
     assert re.search(r"FAIL \d+ unique_combination_of_columns_fct_criterion_results", output), (
