@@ -76,10 +76,20 @@ counted as (
     group by practice_area, standard_version, from_assessment_number, to_assessment_number
 ),
 
-{%- set from_residual = city_residual('by_city.from_criteria_met', 'by_city.from_criterion_results',
-    'counted.from_share_met', 'counted.from_criterion_results') %}
-{%- set to_residual = city_residual('by_city.to_criteria_met', 'by_city.to_criterion_results',
-    'counted.to_share_met', 'counted.to_criterion_results') %}
+residuals as (
+    -- Each city's residuals (macros/city_clustered_share.sql) in the shares of its group.
+    select
+        by_city.practice_area,
+        by_city.from_assessment_number,
+        {{ city_residual('by_city.from_criteria_met', 'by_city.from_criterion_results',
+            'counted.from_share_met', 'counted.from_criterion_results') }} as from_residual,
+        {{ city_residual('by_city.to_criteria_met', 'by_city.to_criterion_results',
+            'counted.to_share_met', 'counted.to_criterion_results') }} as to_residual
+    from by_city
+    inner join counted
+        on by_city.practice_area = counted.practice_area
+        and by_city.from_assessment_number = counted.from_assessment_number
+),
 
 measured as (
     -- Cluster-robust variances of each share and of the paired change, whose per-city residual
@@ -87,14 +97,14 @@ measured as (
     select
         counted.*,
         counted.to_share_met - counted.from_share_met as change_in_share_met,
-        {{ cluster_robust_variance(from_residual) }} as from_variance,
-        {{ cluster_robust_variance(to_residual) }} as to_variance,
-        {{ cluster_robust_variance('(' ~ to_residual ~ ' - ' ~ from_residual ~ ')') }}
+        {{ cluster_robust_variance('residuals.from_residual') }} as from_variance,
+        {{ cluster_robust_variance('residuals.to_residual') }} as to_variance,
+        {{ cluster_robust_variance('(residuals.to_residual - residuals.from_residual)') }}
             as change_variance
     from counted
-    inner join by_city
-        on counted.practice_area = by_city.practice_area
-        and counted.from_assessment_number = by_city.from_assessment_number
+    inner join residuals
+        on counted.practice_area = residuals.practice_area
+        and counted.from_assessment_number = residuals.from_assessment_number
     group by
         counted.practice_area, counted.standard_version, counted.from_assessment_number,
         counted.to_assessment_number, counted.cities, counted.mean_years_between,
