@@ -97,18 +97,20 @@ measured as (
 ),
 
 standardized as (
-    -- The difference in standard errors, for the groups that are compared.
+    -- Each group's effective sample size, and its difference from the other cities in standard
+    -- errors (for the groups that are compared).
     select
         group_value, group_order, practice_area, standard_version, cities, assessments,
         criterion_results, criteria_met, share_met, share_met_all_groups, share_met_other_cities,
-        {{ effective_sample_size('share_met', 'share_met_variance', 'criterion_results', 'cities') }}
+        {{ effective_sample_size(
+            'share_met', 'share_met_variance', 'criterion_results', 'cities') }}
             as effective_results,
         cities < {{ var('wwc_min_cities_to_compare') }} as is_small_group,
         case
             when cities >= {{ var('wwc_min_cities_to_compare') }}
                 and share_met_other_cities is not null
                 then (share_met - share_met_other_cities)
-                / nullif(sqrt(share_met_variance + other_variance), 0)
+                    / nullif(sqrt(share_met_variance + other_variance), 0)
         end as difference_z
     from measured
 ),

@@ -37,14 +37,15 @@
 {%- endmacro %}
 
 {#- Bounds of the city-clustered 95% interval of a share, given the column that holds its
-    effective_sample_size. The Wilson formula names n eight times: a model works n out once, in
-    a CTE, so that the compiled SQL (what dbt sends, what sqlfluff parses) states it once. -#}
+    effective_sample_size. Wilson's formula names n nine times in the lower bound and ten in the
+    upper: a model works n out once, in a CTE column, so that the compiled SQL (what dbt sends,
+    what sqlfluff parses) states it once. -#}
 {% macro clustered_share_lower(share, effective_results) -%}
-    {{ wilson_lower('(' ~ share ~ ') * ' ~ effective_results, effective_results) }}
+    {{ wilson_lower('(' ~ share ~ ') * (' ~ effective_results ~ ')', effective_results) }}
 {%- endmacro %}
 
 {% macro clustered_share_upper(share, effective_results) -%}
-    {{ wilson_upper('(' ~ share ~ ') * ' ~ effective_results, effective_results) }}
+    {{ wilson_upper('(' ~ share ~ ') * (' ~ effective_results ~ ')', effective_results) }}
 {%- endmacro %}
 
 {#- The same variance without a second pass over the cities. With M = sum(met_c),

@@ -57,7 +57,8 @@ def test_every_invariant_runs_on_a_real_looking_history(
 def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the project for the tests that mutate it, each in turn (a module runs on one
     worker), restoring its file after: the copy's dbt target folder keeps its partial parse, so
-    each build after the first parses only the files that changed."""
+    each build after the first parses only the files that changed (the last mutation, undone,
+    and this one)."""
     return _project_copy(tmp_path_factory.mktemp("project"))
 
 
@@ -65,13 +66,14 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _mutated(project: Path, relative: str, old: str, new: str) -> Iterator[None]:
     """`relative` of the project copy with its one `old` replaced by `new`, until the end."""
     model = project / relative
-    text = model.read_text()
+    original = model.read_bytes()
+    text = original.decode()
     assert text.count(old) == 1, f"{relative} no longer contains the text this mutation replaces"
     model.write_text(text.replace(old, new))
     try:
         yield
     finally:
-        model.write_text(text)
+        model.write_bytes(original)
 
 
 def _project_copy(dest: Path) -> Path:

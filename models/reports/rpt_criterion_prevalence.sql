@@ -184,6 +184,7 @@ measured as (
 ),
 
 sized as (
+    -- The effective sample size reads the variance, hence a CTE of its own.
     select
         measured.*,
         {{ effective_sample_size(

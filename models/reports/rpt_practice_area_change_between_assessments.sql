@@ -77,10 +77,13 @@ counted as (
 ),
 
 residuals as (
-    -- Each city's residuals (macros/city_clustered_share.sql) in the shares of its group.
+    -- Each city's residuals (macros/city_clustered_share.sql) against its practice area's and
+    -- pair's shares (counted).
     select
         by_city.practice_area,
+        by_city.standard_version,
         by_city.from_assessment_number,
+        by_city.to_assessment_number,
         {{ city_residual('by_city.from_criteria_met', 'by_city.from_criterion_results',
             'counted.from_share_met', 'counted.from_criterion_results') }} as from_residual,
         {{ city_residual('by_city.to_criteria_met', 'by_city.to_criterion_results',
@@ -88,7 +91,9 @@ residuals as (
     from by_city
     inner join counted
         on by_city.practice_area = counted.practice_area
+        and by_city.standard_version = counted.standard_version
         and by_city.from_assessment_number = counted.from_assessment_number
+        and by_city.to_assessment_number = counted.to_assessment_number
 ),
 
 measured as (
@@ -104,7 +109,9 @@ measured as (
     from counted
     inner join residuals
         on counted.practice_area = residuals.practice_area
+        and counted.standard_version = residuals.standard_version
         and counted.from_assessment_number = residuals.from_assessment_number
+        and counted.to_assessment_number = residuals.to_assessment_number
     group by
         counted.practice_area, counted.standard_version, counted.from_assessment_number,
         counted.to_assessment_number, counted.cities, counted.mean_years_between,
