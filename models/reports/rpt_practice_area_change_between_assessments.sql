@@ -78,45 +78,37 @@ counted as (
 
 residuals as (
     -- Each city's residuals (macros/city_clustered_share.sql) against its practice area's and
-    -- pair's shares (counted).
+    -- pair's shares, beside those shares.
     select
-        by_city.practice_area,
-        by_city.standard_version,
-        by_city.from_assessment_number,
-        by_city.to_assessment_number,
+        counted.*,
         {{ city_residual('by_city.from_criteria_met', 'by_city.from_criterion_results',
             'counted.from_share_met', 'counted.from_criterion_results') }} as from_residual,
         {{ city_residual('by_city.to_criteria_met', 'by_city.to_criterion_results',
             'counted.to_share_met', 'counted.to_criterion_results') }} as to_residual
-    from by_city
-    inner join counted
-        on by_city.practice_area = counted.practice_area
-        and by_city.standard_version = counted.standard_version
-        and by_city.from_assessment_number = counted.from_assessment_number
-        and by_city.to_assessment_number = counted.to_assessment_number
+    from counted
+    inner join by_city
+        on counted.practice_area = by_city.practice_area
+        and counted.standard_version = by_city.standard_version
+        and counted.from_assessment_number = by_city.from_assessment_number
+        and counted.to_assessment_number = by_city.to_assessment_number
 ),
 
 measured as (
     -- Cluster-robust variances of each share and of the paired change, whose per-city residual
     -- is the difference of the city's two residuals (its own before-and-after pairing).
     select
-        counted.*,
-        counted.to_share_met - counted.from_share_met as change_in_share_met,
-        {{ cluster_robust_variance('residuals.from_residual') }} as from_variance,
-        {{ cluster_robust_variance('residuals.to_residual') }} as to_variance,
-        {{ cluster_robust_variance('(residuals.to_residual - residuals.from_residual)') }}
-            as change_variance
-    from counted
-    inner join residuals
-        on counted.practice_area = residuals.practice_area
-        and counted.standard_version = residuals.standard_version
-        and counted.from_assessment_number = residuals.from_assessment_number
-        and counted.to_assessment_number = residuals.to_assessment_number
+        practice_area, standard_version, from_assessment_number, to_assessment_number, cities,
+        mean_years_between, from_criterion_results, from_criteria_met, to_criterion_results,
+        to_criteria_met, from_share_met, to_share_met,
+        to_share_met - from_share_met as change_in_share_met,
+        {{ cluster_robust_variance('from_residual') }} as from_variance,
+        {{ cluster_robust_variance('to_residual') }} as to_variance,
+        {{ cluster_robust_variance('(to_residual - from_residual)') }} as change_variance
+    from residuals
     group by
-        counted.practice_area, counted.standard_version, counted.from_assessment_number,
-        counted.to_assessment_number, counted.cities, counted.mean_years_between,
-        counted.from_criterion_results, counted.from_criteria_met, counted.to_criterion_results,
-        counted.to_criteria_met, counted.from_share_met, counted.to_share_met
+        practice_area, standard_version, from_assessment_number, to_assessment_number, cities,
+        mean_years_between, from_criterion_results, from_criteria_met, to_criterion_results,
+        to_criteria_met, from_share_met, to_share_met
 ),
 
 tested as (
