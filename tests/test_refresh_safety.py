@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ import pytest
 from support.commands import WWC
 from support.landing import landing_rows, write_landing
 from support.processes import live_processes
+from wwc.publish import copy_published
 
 READER = r"""
 import json, sys, time, pathlib, duckdb
@@ -334,7 +336,10 @@ def _writes_limited_to(size: int):
     return limit
 
 
-@pytest.mark.parametrize("fault", ["dbt cannot start", "disk full", "Data Docs cannot be written"])
+@pytest.mark.parametrize(
+    "fault",
+    ["the copy cannot be made", "dbt cannot start", "disk full", "Data Docs cannot be written"],
+)
 def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     """A build that fails for a reason no file causes blames no file: both stay in landing, the
     published file is unchanged, and the next run loads them."""
@@ -352,6 +357,8 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     elif fault == "Data Docs cannot be written":  # the pages of the landing checks
         data_docs.parent.mkdir()
         data_docs.write_text("a file where the Data Docs folder should be\n")
+    elif fault == "the copy cannot be made":  # the refresh's copy of the published file
+        limit = _writes_limited_to(warehouse.stat().st_size // 2)
     else:
         limit = _writes_limited_to(warehouse.stat().st_size + 1_000_000)  # the copy cannot grow
         env["DBT_LOG_PATH"] = str(tmp_path / "logs")  # a fresh log: dbt's own writes fit
@@ -363,6 +370,8 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     assert "no file is to blame" in run.stderr.lower(), run.stderr
     if data_docs.is_file():
         assert "Data Docs could not be written" in run.stderr
+    if fault == "the copy cannot be made":
+        assert f"could not copy {warehouse} to build on" in run.stderr, run.stderr
     assert f"The published warehouse {warehouse} was not changed." in run.stderr
     assert sorted(p.name for p in landing.iterdir()) == ["a.csv", "b.csv"]
     assert list((tmp_path / "quarantine").glob("*.csv")) == []
@@ -372,3 +381,17 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     again = _run(warehouse)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr
     assert _count(warehouse) == 326
+
+
+def test_a_refused_copy_file_range_falls_back_to_a_plain_copy(built, tmp_path, monkeypatch):
+    """Where the kernel or the filesystem refuses copy_file_range(2) outright (here: as across
+    filesystems), the refresh's copy of the published file is made the plain way, byte for
+    byte."""
+
+    def refused(*args):
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+    monkeypatch.setattr(os, "copy_file_range", refused)
+    copy = tmp_path / "copy.duckdb"
+    copy_published(built.path, copy)
+    assert _sha(copy) == _sha(built.path)

@@ -49,7 +49,7 @@ from wwc.landing.intake import check_files
 from wwc.lock import writer_lock
 from wwc.outputs import write_outputs
 from wwc.picture_report.svg import start_renderer
-from wwc.publish import PublishError, compact, inspect_build, swap_in
+from wwc.publish import PublishError, compact, copy_published, inspect_build, swap_in
 from wwc.quality.data_docs import data_docs_index, prune_history
 from wwc.quality.marts import validate_marts
 from wwc.quality.suites import LANDING_SUITE, MART_FRAMES
@@ -230,7 +230,14 @@ def prepare(run: Run) -> None:
     refreshing = run.new_files and not run.full_build
     if refreshing and holds_current_raw(settings.warehouse, run.seeds.folder, settings.accepted):
         say(f"Refreshing incrementally, from a copy of {settings.warehouse}")
-        shutil.copyfile(settings.warehouse, run.build_file)
+        try:
+            copy_published(settings.warehouse, run.build_file)
+        except (OSError, PublishError) as exc:
+            raise BuildError(
+                f"could not copy {settings.warehouse} to build on: {exc}. No file is to blame: "
+                f"every new file was left in landing. {run.unchanged()}",
+                nobodys=True,
+            ) from exc
         with duckdb.connect(str(run.build_file)) as con:
             run.same_dbt_project = mark_refresh(con, dbt_runner.project_fingerprint())
         run.incremental = True

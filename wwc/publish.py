@@ -1,10 +1,13 @@
-"""The mechanics of publishing (the pipeline's `publish` stage runs them): check a finished build
-file, then swap it in for the published warehouse atomically."""
+"""The mechanics of the published file (the pipeline's `prepare` and `publish` stages run them):
+copy it for a refresh to build on, check a finished build file, then swap it in for the
+published warehouse atomically."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +28,33 @@ def _version(text: str) -> tuple[int, ...]:
     if not match:
         raise PublishError(f"unreadable DuckDB storage version {text!r}")
     return tuple(int(part) for part in match.groups())
+
+
+# What copy_file_range(2) raises where the kernel or the filesystem cannot do it at all.
+NO_COPY_FILE_RANGE = {errno.ENOSYS, errno.EXDEV, errno.EOPNOTSUPP, errno.EINVAL}
+
+
+def copy_published(published: Path, build_file: Path) -> None:
+    """A copy of the published file for a refresh to build on (a new file, never one that
+    exists). copy_file_range(2) shares the file's blocks where the filesystem can (a reflink on
+    XFS or Btrfs: no byte is copied until the refresh writes a block, and the published file
+    never sees that write) and copies inside the kernel where it cannot (ext4); where the call
+    itself is unsupported, a plain copy."""
+    with published.open("rb") as source, build_file.open("xb") as target:
+        remaining = os.fstat(source.fileno()).st_size
+        try:
+            while remaining > 0:
+                copied = os.copy_file_range(source.fileno(), target.fileno(), remaining)
+                if copied == 0:
+                    raise PublishError(f"{published} ended early while it was copied")
+                remaining -= copied
+        except OSError as exc:
+            if exc.errno not in NO_COPY_FILE_RANGE:
+                raise
+            source.seek(0)
+            target.seek(0)
+            target.truncate()
+            shutil.copyfileobj(source, target, 1 << 20)
 
 
 # A refresh deletes and re-inserts rows in a copy of the published file, which leaves the old
