@@ -338,11 +338,18 @@ def _writes_limited_to(size: int):
 
 @pytest.mark.parametrize(
     "fault",
-    ["the copy cannot be made", "dbt cannot start", "disk full", "Data Docs cannot be written"],
+    [
+        "the copy cannot be made",
+        "a full build cannot write raw",
+        "dbt cannot start",
+        "disk full",
+        "Data Docs cannot be written",
+    ],
 )
 def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     """A build that fails for a reason no file causes blames no file: both stay in landing, the
-    published file is unchanged, and the next run loads them."""
+    published file is unchanged, and the next run loads them. `wwc build` too, which loads raw
+    into a new file."""
     warehouse = tmp_path / "wwc.duckdb"
     shutil.copy2(built.path, warehouse)
     before = _sha(warehouse)
@@ -359,11 +366,15 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
         data_docs.write_text("a file where the Data Docs folder should be\n")
     elif fault == "the copy cannot be made":  # the refresh's copy of the published file
         limit = _writes_limited_to(warehouse.stat().st_size // 2)
+    elif fault == "a full build cannot write raw":  # its new file, before dbt
+        limit = _writes_limited_to(200_000)
+        env["DBT_LOG_PATH"] = str(tmp_path / "logs")  # a fresh log: dbt's own writes fit
     else:
         limit = _writes_limited_to(warehouse.stat().st_size + 1_000_000)  # the copy cannot grow
         env["DBT_LOG_PATH"] = str(tmp_path / "logs")  # a fresh log: dbt's own writes fit
+    command = "build" if fault == "a full build cannot write raw" else "refresh"
     run = subprocess.run(
-        [WWC, "refresh"], env=env, preexec_fn=limit, capture_output=True, text=True, timeout=600
+        [WWC, command], env=env, preexec_fn=limit, capture_output=True, text=True, timeout=600
     )
     assert run.returncode == 1, run.stdout[-2000:]
     assert "Traceback" not in run.stdout + run.stderr
@@ -372,6 +383,8 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
         assert "Data Docs could not be written" in run.stderr
     if fault == "the copy cannot be made":
         assert f"could not copy {warehouse} to build on" in run.stderr, run.stderr
+    if command == "build":
+        assert "could not write the build copy" in run.stderr, run.stderr
     assert f"The published warehouse {warehouse} was not changed." in run.stderr
     assert sorted(p.name for p in landing.iterdir()) == ["a.csv", "b.csv"]
     assert list((tmp_path / "quarantine").glob("*.csv")) == []

@@ -198,6 +198,21 @@ def check_folders(run: Run) -> None:
             ) from exc
 
 
+@contextmanager
+def nobodys_fault(run: Run, doing: str) -> Iterator[None]:
+    """Around work on the build copy before any new file has moved: the machine's failure there
+    (a full disk, a folder removed, a file that cannot be read) blames no file, and says so in
+    plain words."""
+    try:
+        yield
+    except (OSError, duckdb.Error, PublishError) as exc:
+        raise BuildError(
+            f"{doing}: {exc}. No file is to blame: every new file was left in landing. "
+            f"{run.unchanged()}",
+            nobodys=True,
+        ) from exc
+
+
 def prepare(run: Run) -> None:
     """Stage 1. A refresh with new files and a current published file starts from a copy of it,
     so dbt's incremental models only touch what the files change; otherwise raw is assembled
@@ -230,23 +245,20 @@ def prepare(run: Run) -> None:
     refreshing = run.new_files and not run.full_build
     if refreshing and holds_current_raw(settings.warehouse, run.seeds.folder, settings.accepted):
         say(f"Refreshing incrementally, from a copy of {settings.warehouse}")
-        try:
+        with nobodys_fault(run, f"could not copy {settings.warehouse} to build on"):
             copy_published(settings.warehouse, run.build_file)
-        except (OSError, PublishError) as exc:
-            raise BuildError(
-                f"could not copy {settings.warehouse} to build on: {exc}. No file is to blame: "
-                f"every new file was left in landing. {run.unchanged()}",
-                nobodys=True,
-            ) from exc
-        with duckdb.connect(str(run.build_file)) as con:
-            run.same_dbt_project = mark_refresh(con, dbt_runner.project_fingerprint())
+            with duckdb.connect(str(run.build_file)) as con:
+                run.same_dbt_project = mark_refresh(con, dbt_runner.project_fingerprint())
         run.incremental = True
     else:
         say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")
         # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.
         config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
         try:
-            with duckdb.connect(str(run.build_file), config=config) as con:
+            with (
+                nobodys_fault(run, f"could not write the build copy {run.build_file}"),
+                duckdb.connect(str(run.build_file), config=config) as con,
+            ):
                 run.raw_counts = assemble_raw(
                     con,
                     run.seeds,
@@ -272,7 +284,8 @@ def check_landing(run: Run) -> bool:
         # Room for this run's validations in the bounded Data Docs history.
         prune_history(settings.gx_runtime, [LANDING_SUITE], settings.data_docs_runs - 1)
         copies = settings.build_dir / "landing_copies"
-        copies.mkdir(exist_ok=True)
+        with nobodys_fault(run, f"could not make {copies}"):
+            copies.mkdir(exist_ok=True)
         folders = (settings.accepted, settings.quarantine, copies)
         with duckdb.connect(str(run.build_file)) as con:
             try:
