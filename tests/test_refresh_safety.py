@@ -344,6 +344,7 @@ def _writes_limited_to(size: int):
         "dbt cannot start",
         "disk full",
         "Data Docs cannot be written",
+        "a Data Docs page cannot be written",
     ],
 )
 def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
@@ -364,6 +365,9 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     elif fault == "Data Docs cannot be written":  # the pages of the landing checks
         data_docs.parent.mkdir()
         data_docs.write_text("a file where the Data Docs folder should be\n")
+    elif fault == "a Data Docs page cannot be written":  # GX logs it and goes on without it
+        (data_docs / "validations").parent.mkdir(parents=True)
+        (data_docs / "validations").write_text("a file where a folder of pages should be\n")
     elif fault == "the copy cannot be made":  # the refresh's copy of the published file
         limit = _writes_limited_to(warehouse.stat().st_size // 2)
     elif fault == "a full build cannot write raw":  # its new file, before dbt
@@ -379,7 +383,7 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     assert run.returncode == 1, run.stdout[-2000:]
     assert "Traceback" not in run.stdout + run.stderr
     assert "no file is to blame" in run.stderr.lower(), run.stderr
-    if data_docs.is_file():
+    if data_docs.is_file() or (data_docs / "validations").is_file():
         assert "Data Docs could not be written" in run.stderr
     if fault == "the copy cannot be made":
         assert f"could not copy {warehouse} to build on" in run.stderr, run.stderr
@@ -389,8 +393,9 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     assert sorted(p.name for p in landing.iterdir()) == ["a.csv", "b.csv"]
     assert list((tmp_path / "quarantine").glob("*.csv")) == []
     assert _sha(warehouse) == before
-    if data_docs.is_file():
-        data_docs.unlink()
+    for blocker in (data_docs, data_docs / "validations"):
+        if blocker.is_file():
+            blocker.unlink()
     again = _run(warehouse)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr
     assert _count(warehouse) == 326

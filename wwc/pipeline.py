@@ -432,7 +432,9 @@ def gates(run: Run) -> None:
             # No verdict (Dagster's checks and the publish step read gate_problems): fail closed,
             # and no file is to blame for suites that could not run.
             raise BuildError(
-                f"the marts could not be validated: {exc}. {run.unchanged()}", nobodys=True
+                f"the marts could not be validated: {exc}. No file is to blame: every new file "
+                f"was left in landing. {run.unchanged()}",
+                nobodys=True,
             ) from exc
         run.gate_problems = found
         run.stages["quality_gates"] = time.perf_counter() - started

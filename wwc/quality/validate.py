@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
+import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,37 @@ class Failure:
         column = f" [column {self.column}]" if self.column else ""
         seen = f"; found {', '.join(repr(v) for v in self.values)}" if self.values else ""
         return f"{self.reason}{column}: {self.count} row(s){where}{seen}"
+
+
+class _Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _errors_gx_logs() -> Iterator[list[logging.LogRecord]]:
+    """The errors Great Expectations logs meanwhile. Some failures it logs and carries on from
+    (a Data Docs page it could not write): with a handler of its own here, they no longer reach
+    the terminal as a traceback, and the caller fails on them in plain words."""
+    handler = _Collected()
+    logger = logging.getLogger("great_expectations")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def _plain(record: logging.LogRecord) -> str:
+    """The exception a GX error record names (`OSError: "[Errno 28] ..."`), without its
+    traceback; else the record's first line."""
+    message = record.getMessage()
+    named = re.search(r'(\w+): "(.*?)"\.\s+Traceback:', message, re.S)
+    return f"{named[1]}: {named[2]}" if named else message.strip().splitlines()[0]
 
 
 def import_in_background() -> None:
@@ -129,10 +163,13 @@ class Suites:
 
             suites = {key.expectation_suite_identifier.name for key in self._unwritten}
             pages = self._unwritten + [ExpectationSuiteIdentifier(name) for name in sorted(suites)]
-            try:
-                self.context.build_data_docs(resource_identifiers=pages)
-            except Exception as exc:  # a gate's report that cannot be written blocks too
-                raise ValidationUnavailable(f"Data Docs could not be written: {exc}") from exc
+            with _errors_gx_logs() as errors:
+                try:
+                    self.context.build_data_docs(resource_identifiers=pages)
+                except Exception as exc:  # a gate's report that cannot be written blocks too
+                    raise ValidationUnavailable(f"Data Docs could not be written: {exc}") from exc
+            if errors:  # ... and so does a page GX could not write and went on without
+                raise ValidationUnavailable(f"Data Docs could not be written: {_plain(errors[0])}")
             self._unwritten = []
         try:
             return data_docs_index(self.runtime)
