@@ -489,6 +489,9 @@ def test_validation_that_cannot_run_fails_closed(built, tmp_path) -> None:
     run = refresh(warehouse, WWC_EXPECTATIONS_DIR=str(broken))
     assert run.returncode == 1
     assert "suite 'landing_file' could not run" in run.stderr
+    assert "no file is to blame" in run.stderr.lower()  # a machine's fault: said so
+    assert f"The published warehouse {warehouse} was not changed." in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
     assert _sha256(warehouse) == before
     assert (tmp_path / "landing" / "ok.csv").exists()
 

@@ -18,6 +18,7 @@ import duckdb
 import msgpack  # dbt's partial-parse format (dbt-core depends on it)
 import pytest
 
+from benchmarks.scale import write_scaled_seeds
 from support.commands import WWC
 from support.landing import landing_rows, write_landing
 from support.processes import live_processes
@@ -371,24 +372,33 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     elif fault == "the copy cannot be made":  # the refresh's copy of the published file
         limit = _writes_limited_to(warehouse.stat().st_size // 2)
     elif fault == "a full build cannot write raw":  # its new file, before dbt
-        limit = _writes_limited_to(200_000)
-        env["DBT_LOG_PATH"] = str(tmp_path / "logs")  # a fresh log: dbt's own writes fit
+        # The x100 history's raw tables outgrow 4 MB; dbt, started ahead, parses meanwhile, and
+        # its log and partial parse (1.2 MB) fit, in folders of this test's own.
+        write_scaled_seeds(100, tmp_path / "seeds_x100")
+        limit = _writes_limited_to(4_000_000)
+        env["DBT_LOG_PATH"] = str(tmp_path / "logs")
+        env["DBT_TARGET_PATH"] = str(tmp_path / "target")
     else:
         limit = _writes_limited_to(warehouse.stat().st_size + 1_000_000)  # the copy cannot grow
         env["DBT_LOG_PATH"] = str(tmp_path / "logs")  # a fresh log: dbt's own writes fit
-    command = "build" if fault == "a full build cannot write raw" else "refresh"
+    if fault == "a full build cannot write raw":
+        command = ["build", "--seeds", str(tmp_path / "seeds_x100")]
+    else:
+        command = ["refresh"]
     run = subprocess.run(
-        [WWC, command], env=env, preexec_fn=limit, capture_output=True, text=True, timeout=600
+        [WWC, *command], env=env, preexec_fn=limit, capture_output=True, text=True, timeout=600
     )
     assert run.returncode == 1, run.stdout[-2000:]
     assert "Traceback" not in run.stdout + run.stderr
     assert "no file is to blame" in run.stderr.lower(), run.stderr
     if data_docs.is_file() or (data_docs / "validations").is_file():
         assert "Data Docs could not be written" in run.stderr
+    if fault == "a Data Docs page cannot be written":  # GX's reason, without its traceback
+        assert "NotADirectoryError: [Errno 20] Not a directory" in run.stderr, run.stderr
     if fault == "the copy cannot be made":
         assert f"could not copy {warehouse} to build on" in run.stderr, run.stderr
-    if command == "build":
-        assert "could not write the build copy" in run.stderr, run.stderr
+    if command[0] == "build":
+        assert "could not load raw into the build copy" in run.stderr, run.stderr
     assert f"The published warehouse {warehouse} was not changed." in run.stderr
     assert sorted(p.name for p in landing.iterdir()) == ["a.csv", "b.csv"]
     assert list((tmp_path / "quarantine").glob("*.csv")) == []
@@ -401,15 +411,25 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     assert _count(warehouse) == 326
 
 
-def test_a_refused_copy_file_range_falls_back_to_a_plain_copy(built, tmp_path, monkeypatch):
-    """Where the kernel or the filesystem refuses copy_file_range(2) outright (here: as across
-    filesystems), the refresh's copy of the published file is made the plain way, byte for
-    byte."""
+@pytest.mark.parametrize("how", ["refused after a partial copy", "stops short"])
+def test_a_copy_file_range_that_will_not_copy_falls_back_to_a_plain_copy(
+    built, tmp_path, monkeypatch, how
+):
+    """Where copy_file_range(2) copies part of the file and is then refused (EINVAL, as some
+    filesystems do), or stops short (returns 0), the refresh's copy of the published file is
+    made again the plain way, byte for byte."""
+    real, calls = os.copy_file_range, []
 
-    def refused(*args):
-        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+    def partial(source, target, count):
+        calls.append(count)
+        if len(calls) == 1:
+            return real(source, target, min(count, 1 << 20))
+        if how == "stops short":
+            return 0
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
 
-    monkeypatch.setattr(os, "copy_file_range", refused)
+    monkeypatch.setattr(os, "copy_file_range", partial)
     copy = tmp_path / "copy.duckdb"
     copy_published(built.path, copy)
+    assert len(calls) == 2
     assert _sha(copy) == _sha(built.path)

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from wwc import dbt_runner
-from wwc.errors import BuildError
+from wwc.errors import BuildError, is_machine_fault
 from wwc.landing.files import (
     REJECTED,
     FolderUnavailable,
@@ -198,19 +198,23 @@ def check_folders(run: Run) -> None:
             ) from exc
 
 
+def nobodys_error(run: Run, doing: str, exc: Exception, left: str = "every new file") -> BuildError:
+    """A failure of the machine, not of a file (a full disk, a folder removed, Great
+    Expectations that cannot start or write), in plain words, with what was `left` in landing."""
+    in_landing = f": {left} was left in landing for the next run" if run.landing else ""
+    return BuildError(
+        f"{doing}: {exc}. No file is to blame{in_landing}. {run.unchanged()}", nobodys=True
+    )
+
+
 @contextmanager
-def nobodys_fault(run: Run, doing: str) -> Iterator[None]:
-    """Around work on the build copy before any new file has moved: the machine's failure there
-    (a full disk, a folder removed, a file that cannot be read) blames no file, and says so in
-    plain words."""
+def nobodys_fault(run: Run, doing: str, left: str = "every new file") -> Iterator[None]:
+    """Around work that judges no file (the build copy before any file moves, the landing
+    checks themselves): what fails there is the machine's (`nobodys_error`)."""
     try:
         yield
-    except (OSError, duckdb.Error, PublishError) as exc:
-        raise BuildError(
-            f"{doing}: {exc}. No file is to blame: every new file was left in landing. "
-            f"{run.unchanged()}",
-            nobodys=True,
-        ) from exc
+    except (OSError, duckdb.Error, ValidationUnavailable) as exc:
+        raise nobodys_error(run, doing, exc, left) from exc
 
 
 def prepare(run: Run) -> None:
@@ -245,20 +249,18 @@ def prepare(run: Run) -> None:
     refreshing = run.new_files and not run.full_build
     if refreshing and holds_current_raw(settings.warehouse, run.seeds.folder, settings.accepted):
         say(f"Refreshing incrementally, from a copy of {settings.warehouse}")
+        fingerprint = dbt_runner.project_fingerprint()
         with nobodys_fault(run, f"could not copy {settings.warehouse} to build on"):
             copy_published(settings.warehouse, run.build_file)
             with duckdb.connect(str(run.build_file)) as con:
-                run.same_dbt_project = mark_refresh(con, dbt_runner.project_fingerprint())
+                run.same_dbt_project = mark_refresh(con, fingerprint)
         run.incremental = True
     else:
         say(f"Loading raw files from {run.seeds.folder} and {settings.accepted} into a build copy")
         # The storage version is fixed when the file is created: readers from DuckDB 1.4 on.
         config = {"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}
         try:
-            with (
-                nobodys_fault(run, f"could not write the build copy {run.build_file}"),
-                duckdb.connect(str(run.build_file), config=config) as con,
-            ):
+            with duckdb.connect(str(run.build_file), config=config) as con:
                 run.raw_counts = assemble_raw(
                     con,
                     run.seeds,
@@ -268,6 +270,14 @@ def prepare(run: Run) -> None:
                 )
         except RawFormatError as exc:
             raise BuildError(f"{exc}\n{run.unchanged()}") from exc
+        except (OSError, duckdb.Error) as exc:
+            message = str(exc).splitlines()[0]
+            machine = isinstance(exc, OSError | duckdb.IOException | duckdb.OutOfMemoryException)
+            if machine or is_machine_fault(message):
+                doing = f"could not load raw into the build copy {run.build_file}"
+                raise nobodys_error(run, doing, exc) from exc
+            # Not the machine's, and no new file is in raw yet: the seeds or accepted files.
+            raise BuildError(f"raw could not be loaded: {message}. {run.unchanged()}") from exc
         for table, n in run.raw_counts.items():
             say(f"  raw.{table}: {n} rows from {run.seeds.folder / table}.csv")
         if run.earlier_landing_files:
@@ -280,34 +290,24 @@ def check_landing(run: Run) -> bool:
     settings, say = run.settings, run.say
     if run.new_files:
         started = time.perf_counter()
-        suites = open_suites(settings.expectations, settings.gx_runtime)  # fails closed
-        # Room for this run's validations in the bounded Data Docs history.
-        prune_history(settings.gx_runtime, [LANDING_SUITE], settings.data_docs_runs - 1)
         copies = settings.build_dir / "landing_copies"
-        with nobodys_fault(run, f"could not make {copies}"):
-            copies.mkdir(exist_ok=True)
         folders = (settings.accepted, settings.quarantine, copies)
-        with duckdb.connect(str(run.build_file)) as con:
-            try:
+        # What stops the checks themselves (Great Expectations cannot start or write, a full
+        # disk, a folder gone) is no file's fault; a file's own failures are its reasons.
+        with nobodys_fault(
+            run, "the landing checks could not finish", "every file not yet quarantined"
+        ):
+            suites = open_suites(settings.expectations, settings.gx_runtime)  # fails closed
+            # Room for this run's validations in the bounded Data Docs history.
+            prune_history(settings.gx_runtime, [LANDING_SUITE], settings.data_docs_runs - 1)
+            copies.mkdir(exist_ok=True)
+            with duckdb.connect(str(run.build_file)) as con:
                 intake = check_files(run.new_files, con, suites, folders, say)
-            except FolderUnavailable as exc:
-                raise BuildError(
-                    f"{exc}; no file is to blame, and every file not yet quarantined was left in "
-                    f"landing for the next run. {run.unchanged()}",
-                    nobodys=True,
-                ) from exc
-            run.staged, run.refused = intake.staged, intake.refused
-            run.waiting += intake.waiting
-            staged = [record for _, record in run.staged]
-            record_load_log(con, all_records(settings.accepted, settings.quarantine) + staged)
-        try:
+                run.staged, run.refused = intake.staged, intake.refused
+                run.waiting += intake.waiting
+                staged = [record for _, record in run.staged]
+                record_load_log(con, all_records(settings.accepted, settings.quarantine) + staged)
             suites.write_docs()
-        except ValidationUnavailable as exc:
-            raise BuildError(
-                f"{exc}; no file is to blame, and the files that passed were left in landing for "
-                f"the next run. {run.unchanged()}",
-                nobodys=True,
-            ) from exc
         run.stages["landing_checks"] = time.perf_counter() - started
     if run.full_build:
         return True
@@ -431,11 +431,8 @@ def gates(run: Run) -> None:
         except ValidationUnavailable as exc:
             # No verdict (Dagster's checks and the publish step read gate_problems): fail closed,
             # and no file is to blame for suites that could not run.
-            raise BuildError(
-                f"the marts could not be validated: {exc}. No file is to blame: every new file "
-                f"was left in landing. {run.unchanged()}",
-                nobodys=True,
-            ) from exc
+            doing, passed = "the marts could not be validated", "every file that passed its checks"
+            raise nobodys_error(run, doing, exc, passed) from exc
         run.gate_problems = found
         run.stages["quality_gates"] = time.perf_counter() - started
     problems = [problem for found in run.gate_problems.values() for problem in found]

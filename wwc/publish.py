@@ -30,31 +30,47 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in match.groups())
 
 
-# What copy_file_range(2) raises where the kernel or the filesystem cannot do it at all.
-NO_COPY_FILE_RANGE = {errno.ENOSYS, errno.EXDEV, errno.EOPNOTSUPP, errno.EINVAL}
+# What copy_file_range(2) raises where the kernel, the filesystem or a sandbox (seccomp: EPERM)
+# will not do it at all; any other error (a full disk) is the copy's failure.
+NO_COPY_FILE_RANGE = {
+    errno.ENOSYS,
+    errno.EXDEV,
+    errno.EOPNOTSUPP,
+    errno.EINVAL,
+    errno.EPERM,
+    errno.ETXTBSY,
+}
+
+
+def _copied_by_range(source: int, target: int, size: int) -> bool:
+    """Copy size bytes with copy_file_range(2); False where it will not (refused, or it stops
+    short: some filesystems return 0), for the caller to copy the plain way."""
+    remaining = size
+    try:
+        while remaining > 0:
+            copied = os.copy_file_range(source, target, remaining)
+            if copied == 0:
+                return False
+            remaining -= copied
+    except OSError as exc:
+        if exc.errno not in NO_COPY_FILE_RANGE:
+            raise
+        return False
+    return True
 
 
 def copy_published(published: Path, build_file: Path) -> None:
     """A copy of the published file for a refresh to build on (a new file, never one that
     exists). copy_file_range(2) shares the file's blocks where the filesystem can (a reflink on
     XFS or Btrfs: no byte is copied until the refresh writes a block, and the published file
-    never sees that write) and copies inside the kernel where it cannot (ext4); where the call
-    itself is unsupported, a plain copy."""
-    with published.open("rb") as source, build_file.open("xb") as target:
-        remaining = os.fstat(source.fileno()).st_size
-        try:
-            while remaining > 0:
-                copied = os.copy_file_range(source.fileno(), target.fileno(), remaining)
-                if copied == 0:
-                    raise PublishError(f"{published} ended early while it was copied")
-                remaining -= copied
-        except OSError as exc:
-            if exc.errno not in NO_COPY_FILE_RANGE:
-                raise
-            source.seek(0)
-            target.seek(0)
-            target.truncate()
-            shutil.copyfileobj(source, target, 1 << 20)
+    never sees that write) and copies inside the kernel where it cannot (ext4); where it will
+    not, or on a system without it, `shutil.copyfile` copies the file again from the start."""
+    if hasattr(os, "copy_file_range"):  # Linux only
+        with published.open("rb") as source, build_file.open("xb") as target:
+            size = os.fstat(source.fileno()).st_size
+            if _copied_by_range(source.fileno(), target.fileno(), size):
+                return
+    shutil.copyfile(published, build_file)
 
 
 # A refresh deletes and re-inserts rows in a copy of the published file, which leaves the old

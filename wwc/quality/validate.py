@@ -53,13 +53,18 @@ class _Collected(logging.Handler):
         self.records.append(record)
 
 
+# Where GX logs a Data Docs page or index it could not write, and goes on without it.
+SITE_BUILDER_LOGGER = "great_expectations.render.renderer.site_builder"
+
+
 @contextlib.contextmanager
-def _errors_gx_logs() -> Iterator[list[logging.LogRecord]]:
-    """The errors Great Expectations logs meanwhile. Some failures it logs and carries on from
-    (a Data Docs page it could not write): with a handler of its own here, they no longer reach
-    the terminal as a traceback, and the caller fails on them in plain words."""
+def _unwritten_pages() -> Iterator[list[logging.LogRecord]]:
+    """The errors GX's site builder logs meanwhile: the pages it could not write. With a
+    handler of its own here they no longer reach the terminal as a traceback (nor do its
+    warnings, meanwhile), and the caller fails on them in plain words. Errors of the renderers
+    (a block of a page that did not render, the page still written) are not collected."""
     handler = _Collected()
-    logger = logging.getLogger("great_expectations")
+    logger = logging.getLogger(SITE_BUILDER_LOGGER)
     logger.addHandler(handler)
     try:
         yield handler.records
@@ -72,7 +77,9 @@ def _plain(record: logging.LogRecord) -> str:
     traceback; else the record's first line."""
     message = record.getMessage()
     named = re.search(r'(\w+): "(.*?)"\.\s+Traceback:', message, re.S)
-    return f"{named[1]}: {named[2]}" if named else message.strip().splitlines()[0]
+    if named:
+        return f"{named[1]}: {named[2]}"
+    return (message.strip().splitlines() or ["(no message)"])[0]
 
 
 def import_in_background() -> None:
@@ -163,13 +170,14 @@ class Suites:
 
             suites = {key.expectation_suite_identifier.name for key in self._unwritten}
             pages = self._unwritten + [ExpectationSuiteIdentifier(name) for name in sorted(suites)]
-            with _errors_gx_logs() as errors:
+            with _unwritten_pages() as unwritten:
                 try:
                     self.context.build_data_docs(resource_identifiers=pages)
                 except Exception as exc:  # a gate's report that cannot be written blocks too
                     raise ValidationUnavailable(f"Data Docs could not be written: {exc}") from exc
-            if errors:  # ... and so does a page GX could not write and went on without
-                raise ValidationUnavailable(f"Data Docs could not be written: {_plain(errors[0])}")
+            if unwritten:  # ... and so does a page GX could not write and went on without
+                reason = _plain(unwritten[0])
+                raise ValidationUnavailable(f"Data Docs could not be written: {reason}")
             self._unwritten = []
         try:
             return data_docs_index(self.runtime)
