@@ -1,6 +1,8 @@
 """The error every build stage raises when the warehouse may not change, on every target, and
 the words that say a failure is the machine's, not a file's."""
 
+import duckdb
+
 # In an error's message: the disk, memory or a lock failed, not the data. No file is to blame.
 MACHINE_FAULTS = (
     "no space left",
@@ -17,6 +19,16 @@ MACHINE_FAULTS = (
 
 def is_machine_fault(message: str) -> bool:
     return any(words in message.lower() for words in MACHINE_FAULTS)
+
+
+def is_duckdb_machine_fault(exc: duckdb.Error) -> bool:
+    """DuckDB's failure is the machine's: an I/O error or out of memory, or words that say so
+    in the first line of its message (a commit that could not write its log is a
+    TransactionException)."""
+    first_line = (str(exc).splitlines() or [""])[0]
+    return isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException) or is_machine_fault(
+        first_line
+    )
 
 
 class BuildError(RuntimeError):

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from wwc import dbt_runner
-from wwc.errors import BuildError, is_machine_fault
+from wwc.errors import BuildError, is_duckdb_machine_fault
 from wwc.landing.files import (
     REJECTED,
     FolderUnavailable,
@@ -271,13 +271,11 @@ def prepare(run: Run) -> None:
         except RawFormatError as exc:
             raise BuildError(f"{exc}\n{run.unchanged()}") from exc
         except (OSError, duckdb.Error) as exc:
-            message = str(exc).splitlines()[0]
-            machine = isinstance(exc, OSError | duckdb.IOException | duckdb.OutOfMemoryException)
-            if machine or is_machine_fault(message):
+            if isinstance(exc, OSError) or is_duckdb_machine_fault(exc):
                 doing = f"could not load raw into the build copy {run.build_file}"
                 raise nobodys_error(run, doing, exc) from exc
             # Not the machine's, and no new file is in raw yet: the seeds or accepted files.
-            raise BuildError(f"raw could not be loaded: {message}. {run.unchanged()}") from exc
+            raise BuildError(f"raw could not be loaded: {exc}. {run.unchanged()}") from exc
         for table, n in run.raw_counts.items():
             say(f"  raw.{table}: {n} rows from {run.seeds.folder / table}.csv")
         if run.earlier_landing_files:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from wwc.errors import is_machine_fault
+from wwc.errors import is_duckdb_machine_fault
 from wwc.landing.checks import check_landing_frame
 from wwc.landing.files import (
     ACCEPTED,
@@ -61,9 +61,7 @@ def _judge(
         load_landing_frame(con, frame, record.stored_as)
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
-        if isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException) or is_machine_fault(
-            message
-        ):
+        if is_duckdb_machine_fault(exc):
             raise FolderUnavailable(f"the build copy cannot take {file.shown}: {message}") from exc
         return [f"the checked rows could not be loaded: {message}"]
     return []
