@@ -411,6 +411,50 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     assert _count(warehouse) == 326
 
 
+def test_a_fault_of_no_file_in_a_split_batch_says_what_was_published(built, tmp_path, monkeypatch):
+    """A batch that fails the build is built again one file at a time. A fault of no file in a
+    later file's run stops there and says which files the command had published before it: the
+    published warehouse holds them, and the file it was building waits in landing."""
+    from support.dagster_runs import settings_for
+    from wwc import pipeline
+    from wwc.errors import BuildError
+    from wwc.seeds_manifest import Seeds
+    from wwc.settings import SEEDS_DIR
+
+    warehouse = tmp_path / "wwc.duckdb"
+    shutil.copy2(built.path, warehouse)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    write_landing(landing / "a.csv", landing_rows("A2020-994", "C9994"))
+    # Passes the landing checks, fails dbt's invariant: 12 of 45 met earn no level.
+    gold = [[*row[:4], "gold", *row[5:]] for row in landing_rows("A2020-995", "C9995")]
+    write_landing(landing / "b.csv", gold)
+    copies: list[Path] = []
+
+    def full_disk_at_the_third_copy(source: Path, target: Path) -> None:
+        copies.append(target)  # the batch's, a.csv's alone, then b.csv's alone
+        if len(copies) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        copy_published(source, target)
+
+    monkeypatch.setattr(pipeline, "copy_published", full_disk_at_the_third_copy)
+    said: list[str] = []
+    run = pipeline.Run(settings_for(warehouse, settle_seconds=0), Seeds.at(SEEDS_DIR), said.append)
+    with pytest.raises(BuildError) as failed:
+        pipeline.run_stages(run)
+    assert failed.value.nobodys, str(failed.value)
+    assert "building with each on its own" in "\n".join(said)
+    assert len(copies) == 3
+    assert str(failed.value).endswith(
+        f"The published warehouse {warehouse} holds the file(s) this command published before "
+        "(a.csv) and was not changed since."
+    ), str(failed.value)
+    assert [record.original_name for record in run.accepted] == ["a.csv"]
+    assert [p.name for p in landing.iterdir()] == ["b.csv"]
+    assert list((tmp_path / "quarantine").glob("*.csv")) == []
+    assert _count(warehouse) == 325
+
+
 @pytest.mark.parametrize("how", ["refused after a partial copy", "stops short"])
 def test_a_copy_file_range_that_will_not_copy_falls_back_to_a_plain_copy(
     built, tmp_path, monkeypatch, how

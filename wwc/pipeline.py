@@ -91,6 +91,7 @@ class Run:
     full_build: bool = False  # build even if no new file passed (`wwc build`, nightly)
     full_refresh: bool = False  # also pass --full-refresh to dbt
     only: frozenset[str] | None = None  # take only these new landing files (None: every one)
+    published_earlier: tuple[str, ...] = ()  # files this command published before this run
     started: float = field(default_factory=time.perf_counter)
     new_files: list[LandingFile] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # left for the next run
@@ -132,7 +133,16 @@ class Run:
         return [record for record in self.refused if record.outcome == REJECTED]
 
     def unchanged(self) -> str:
-        return f"The published warehouse {self.settings.warehouse} was not changed."
+        """What a failed run says of the published warehouse: unchanged by it, but holding what
+        an earlier run of the same command published (a batch built one file at a time)."""
+        warehouse = self.settings.warehouse
+        if self.published_earlier:
+            return (
+                f"The published warehouse {warehouse} holds the file(s) this command published "
+                f"before ({', '.join(shown(name) for name in self.published_earlier)}) and was "
+                "not changed since."
+            )
+        return f"The published warehouse {warehouse} was not changed."
 
 
 def remove_build_copy(settings: Settings) -> None:
@@ -567,10 +577,11 @@ def _stages(run: Run) -> None:
 
 
 def _one_at_a_time(run: Run, failure: BatchFailed) -> None:
-    """The batch failed the build: build with each of its files on its own, in the order they
-    arrived, on top of what the previous ones published. A file that fails alone is the one to
-    blame (quarantined, what failed named); the innocent ones load. A fault of no file stops it
-    with the rest left in landing. Each file is read again, once, by its own run."""
+    """The batch failed the build: build with each of its files on its own, in name order (as
+    they were found), on top of what the previous ones published. A file that fails alone is
+    the one to blame (quarantined, what failed named); the innocent ones load. A fault of no
+    file stops it with the rest left in landing, saying which files it had published. Each file
+    is read again, once, by its own run."""
     run.say(
         f"The build failed with {len(failure.names)} new files in it "
         f"({'; '.join(failure.failed[:3])}): building with each on its own to find the one "
@@ -578,7 +589,13 @@ def _one_at_a_time(run: Run, failure: BatchFailed) -> None:
     )
     last_error: BuildError | None = None
     for name in failure.names:
-        alone = Run(run.settings, run.seeds, run.say, only=frozenset({name}))
+        alone = Run(
+            run.settings,
+            run.seeds,
+            run.say,
+            only=frozenset({name}),
+            published_earlier=tuple(record.original_name for record in run.accepted),
+        )
         try:
             _stages(alone)
         except BuildError as exc:
