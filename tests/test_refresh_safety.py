@@ -446,8 +446,9 @@ def test_a_fault_of_no_file_in_a_split_batch_says_what_was_published(built, tmp_
     assert "building with each on its own" in "\n".join(said)
     assert len(copies) == 3
     assert str(failed.value).endswith(
-        f"The published warehouse {warehouse} holds the file(s) this command published before "
-        "(a.csv) and was not changed since."
+        "No file is to blame: every new file this command had not yet published or quarantined "
+        f"was left in landing for the next run. The published warehouse {warehouse} holds the "
+        "file(s) this command published before (a.csv) and was not changed since."
     ), str(failed.value)
     assert [record.original_name for record in run.accepted] == ["a.csv"]
     assert [p.name for p in landing.iterdir()] == ["b.csv"]

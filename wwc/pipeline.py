@@ -210,7 +210,10 @@ def check_folders(run: Run) -> None:
 
 def nobodys_error(run: Run, doing: str, exc: Exception, left: str = "every new file") -> BuildError:
     """A failure of the machine, not of a file (a full disk, a folder removed, Great
-    Expectations that cannot start or write), in plain words, with what was `left` in landing."""
+    Expectations that cannot start or write), in plain words, with what was `left` in landing
+    (in a batch built one file at a time, whatever the earlier runs had not moved)."""
+    if run.published_earlier:
+        left = "every new file this command had not yet published or quarantined"
     in_landing = f": {left} was left in landing for the next run" if run.landing else ""
     return BuildError(
         f"{doing}: {exc}. No file is to blame{in_landing}. {run.unchanged()}", nobodys=True
@@ -395,11 +398,7 @@ def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path
         return
     verdict = dbt_runner.verdict(exit_code, target_dir, time.time() - wall_seconds - 1)
     if verdict.machine:
-        raise BuildError(
-            f"dbt build failed, and no file is to blame: {verdict.machine}. Every new file was "
-            f"left in landing for the next run. {run.unchanged()}",
-            nobodys=True,
-        )
+        raise nobodys_error(run, "dbt build failed", RuntimeError(verdict.machine))
     raise BuildError(
         f"dbt build failed: {'; '.join(verdict.failed)}. {run.unchanged()}", verdict.failed
     )
@@ -483,11 +482,7 @@ def publish(run: Run, go_ahead: Callable[[], None] = lambda: None) -> tuple[str,
             run.accepted.append(record)
         swap_in(run.build_file, run.settings.warehouse, run.say)
     except (PublishError, FolderUnavailable) as exc:  # the machine's, not a file's
-        raise BuildError(
-            f"{exc}. No file is to blame: every new file not yet stored was left in landing. "
-            f"{run.unchanged()}",
-            nobodys=True,
-        ) from exc
+        raise nobodys_error(run, "could not publish", exc, "every new file not yet stored") from exc
     run.staged = []
     run.stages["publish"] = time.perf_counter() - started
     return storage, rows
