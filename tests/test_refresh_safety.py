@@ -411,10 +411,14 @@ def test_faults_of_no_file_leave_every_file_in_landing(built, tmp_path, fault):
     assert _count(warehouse) == 326
 
 
-def test_a_fault_of_no_file_in_a_split_batch_says_what_was_published(built, tmp_path, monkeypatch):
-    """A batch that fails the build is built again one file at a time. A fault of no file in a
-    later file's run stops there and says which files the command had published before it: the
-    published warehouse holds them, and the file it was building waits in landing."""
+@pytest.mark.parametrize("first", ["published", "quarantined"])
+def test_a_fault_of_no_file_in_a_split_batch_says_what_was_moved(
+    built, tmp_path, monkeypatch, first
+):
+    """A batch that fails the build is built again one file at a time. A fault of no file in the
+    second file's run stops there: the message says what the command had published (the
+    published warehouse holds it) and that what it had not moved waits in landing, and the
+    count of files loaded, quarantined and left is still given."""
     from support.dagster_runs import settings_for
     from wwc import pipeline
     from wwc.errors import BuildError
@@ -425,10 +429,11 @@ def test_a_fault_of_no_file_in_a_split_batch_says_what_was_published(built, tmp_
     shutil.copy2(built.path, warehouse)
     landing = tmp_path / "landing"
     landing.mkdir()
-    write_landing(landing / "a.csv", landing_rows("A2020-994", "C9994"))
+    good = landing_rows("A2020-994", "C9994")
     # Passes the landing checks, fails dbt's invariant: 12 of 45 met earn no level.
     gold = [[*row[:4], "gold", *row[5:]] for row in landing_rows("A2020-995", "C9995")]
-    write_landing(landing / "b.csv", gold)
+    write_landing(landing / "a.csv", good if first == "published" else gold)
+    write_landing(landing / "b.csv", gold if first == "published" else good)
     copies: list[Path] = []
 
     def full_disk_at_the_third_copy(source: Path, target: Path) -> None:
@@ -445,15 +450,27 @@ def test_a_fault_of_no_file_in_a_split_batch_says_what_was_published(built, tmp_
     assert failed.value.nobodys, str(failed.value)
     assert "building with each on its own" in "\n".join(said)
     assert len(copies) == 3
+    holds = (
+        "holds the file(s) this command published before (a.csv) and was not changed since."
+        if first == "published"
+        else "was not changed."
+    )
     assert str(failed.value).endswith(
-        "No file is to blame: every new file this command had not yet published or quarantined "
-        f"was left in landing for the next run. The published warehouse {warehouse} holds the "
-        "file(s) this command published before (a.csv) and was not changed since."
+        "No file is to blame: every new file this command had not yet moved to accepted or "
+        f"quarantine was left in landing for the next run. The published warehouse {warehouse} "
+        + holds
     ), str(failed.value)
-    assert [record.original_name for record in run.accepted] == ["a.csv"]
+    assert run.waiting == ["b.csv"]
     assert [p.name for p in landing.iterdir()] == ["b.csv"]
-    assert list((tmp_path / "quarantine").glob("*.csv")) == []
-    assert _count(warehouse) == 325
+    quarantined = [p.name for p in (tmp_path / "quarantine").glob("*.csv")]
+    if first == "published":
+        assert [record.original_name for record in run.accepted] == ["a.csv"]
+        assert quarantined == []
+        assert _count(warehouse) == 325
+    else:
+        assert run.accepted == [] and [r.original_name for r in run.rejected] == ["a.csv"]
+        assert len(quarantined) == 1
+        assert _count(warehouse) == 324
 
 
 @pytest.mark.parametrize("how", ["refused after a partial copy", "stops short"])

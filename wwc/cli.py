@@ -102,7 +102,9 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
         _record_in_dagster(settings, run.result, "wwc refresh")
         _print_published(run.result)
     rejected = run.rejected
-    if not (failed and failed.nobodys):  # a fault of no file leaves its files in landing
+    # A fault of no file leaves its files in landing: no count to give, unless a batch built
+    # one file at a time had moved some before it.
+    if not (failed and failed.nobodys) or run.accepted or run.refused:
         print(
             f"\nRefresh: {len(run.accepted)} file(s) loaded, {len(rejected)} quarantined, "
             f"{len(run.refused) - len(rejected)} duplicate(s) set aside, "

@@ -91,7 +91,8 @@ class Run:
     full_build: bool = False  # build even if no new file passed (`wwc build`, nightly)
     full_refresh: bool = False  # also pass --full-refresh to dbt
     only: frozenset[str] | None = None  # take only these new landing files (None: every one)
-    published_earlier: tuple[str, ...] = ()  # files this command published before this run
+    split: bool = False  # builds one file of a failed batch (`_one_at_a_time`)
+    published_earlier: tuple[str, ...] = ()  # ... after the command published these
     started: float = field(default_factory=time.perf_counter)
     new_files: list[LandingFile] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # left for the next run
@@ -131,6 +132,13 @@ class Run:
     @property
     def rejected(self) -> list[Record]:
         return [record for record in self.refused if record.outcome == REJECTED]
+
+    def left(self, what: str) -> str:
+        """What a fault of no file left where it was: `what`, or, in a batch built one file at a
+        time, whose earlier runs moved files, whatever the command had not moved yet."""
+        if self.split:
+            return "every new file this command had not yet moved to accepted or quarantine"
+        return what
 
     def unchanged(self) -> str:
         """What a failed run says of the published warehouse: unchanged by it, but holding what
@@ -179,12 +187,15 @@ def _check_landing_folder(run: Run) -> None:
     if what:
         raise BuildError(
             f"the landing folder {landing} is {what}; point WWC_LANDING at a folder of its "
-            f"own. Every file was left where it is. {run.unchanged()}"
+            f"own. {run.left('every file').capitalize()} was left where it is. "
+            f"{run.unchanged()}",
+            nobodys=True,
         )
     if settings.landing_override and not landing.is_dir():
         raise BuildError(
             f"the landing folder {landing} (WWC_LANDING) does not exist; create it or correct "
-            f"WWC_LANDING. {run.unchanged()}"
+            f"WWC_LANDING. {run.unchanged()}",
+            nobodys=True,
         )
 
 
@@ -203,18 +214,17 @@ def check_folders(run: Run) -> None:
             probe.unlink()
         except OSError as exc:
             raise BuildError(
-                f"cannot write in {folder}: {exc.strerror}. Every file was left where it is. "
-                f"{run.unchanged()}"
+                f"cannot write in {folder}: {exc.strerror}. "
+                f"{run.left('every file').capitalize()} was left where it is. {run.unchanged()}",
+                nobodys=True,
             ) from exc
 
 
 def nobodys_error(run: Run, doing: str, exc: Exception, left: str = "every new file") -> BuildError:
     """A failure of the machine, not of a file (a full disk, a folder removed, Great
     Expectations that cannot start or write), in plain words, with what was `left` in landing
-    (in a batch built one file at a time, whatever the earlier runs had not moved)."""
-    if run.published_earlier:
-        left = "every new file this command had not yet published or quarantined"
-    in_landing = f": {left} was left in landing for the next run" if run.landing else ""
+    (`Run.left`)."""
+    in_landing = f": {run.left(left)} was left in landing for the next run" if run.landing else ""
     return BuildError(
         f"{doing}: {exc}. No file is to blame{in_landing}. {run.unchanged()}", nobodys=True
     )
@@ -398,7 +408,12 @@ def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path
         return
     verdict = dbt_runner.verdict(exit_code, target_dir, time.time() - wall_seconds - 1)
     if verdict.machine:
-        raise nobodys_error(run, "dbt build failed", RuntimeError(verdict.machine))
+        raise nobodys_error(
+            run,
+            "dbt build failed",
+            RuntimeError(verdict.machine),
+            "every file that passed its checks",
+        )
     raise BuildError(
         f"dbt build failed: {'; '.join(verdict.failed)}. {run.unchanged()}", verdict.failed
     )
@@ -583,24 +598,26 @@ def _one_at_a_time(run: Run, failure: BatchFailed) -> None:
         "to blame"
     )
     last_error: BuildError | None = None
-    for name in failure.names:
+    for at, name in enumerate(failure.names):
         alone = Run(
             run.settings,
             run.seeds,
             run.say,
             only=frozenset({name}),
+            split=True,
             published_earlier=tuple(record.original_name for record in run.accepted),
         )
         try:
             _stages(alone)
         except BuildError as exc:
-            if exc.nobodys:
+            if exc.nobodys:  # this file and the ones after it wait in landing
+                run.waiting += [left for left in failure.names[at:] if left not in run.waiting]
                 raise
             last_error = exc
         finally:
             run.refused += alone.refused
             run.accepted += alone.accepted
-            run.waiting += alone.waiting
+            run.waiting += [left for left in alone.waiting if left not in run.waiting]
             run.result = alone.result or run.result
     if run.result is None and last_error is not None:
         raise last_error  # nothing could be published: the run fails as a whole
