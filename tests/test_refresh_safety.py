@@ -417,8 +417,8 @@ def test_a_fault_of_no_file_in_a_split_batch_says_what_was_moved(
 ):
     """A batch that fails the build is built again one file at a time. A fault of no file in the
     second file's run stops there: the message says what the command had published (the
-    published warehouse holds it) and that what it had not moved waits in landing, and the
-    count of files loaded, quarantined and left is still given."""
+    published warehouse holds it) and that what it had not moved waits in landing, where it is
+    counted as left for the next run."""
     from support.dagster_runs import settings_for
     from wwc import pipeline
     from wwc.errors import BuildError
