@@ -220,13 +220,13 @@ def check_folders(run: Run) -> None:
             ) from exc
 
 
-def nobodys_error(run: Run, doing: str, exc: Exception, left: str = "every new file") -> BuildError:
+def nobodys_error(run: Run, doing: str, reason: object, left: str = "every new file") -> BuildError:
     """A failure of the machine, not of a file (a full disk, a folder removed, Great
-    Expectations that cannot start or write), in plain words, with what was `left` in landing
-    (`Run.left`)."""
+    Expectations that cannot start or write), in plain words (`reason`: the exception, or dbt's
+    words), with what was `left` in landing (`Run.left`)."""
     in_landing = f": {run.left(left)} was left in landing for the next run" if run.landing else ""
     return BuildError(
-        f"{doing}: {exc}. No file is to blame{in_landing}. {run.unchanged()}", nobodys=True
+        f"{doing}: {reason}. No file is to blame{in_landing}. {run.unchanged()}", nobodys=True
     )
 
 
@@ -408,12 +408,8 @@ def dbt_finished(run: Run, exit_code: int, wall_seconds: float, target_dir: Path
         return
     verdict = dbt_runner.verdict(exit_code, target_dir, time.time() - wall_seconds - 1)
     if verdict.machine:
-        raise nobodys_error(
-            run,
-            "dbt build failed",
-            RuntimeError(verdict.machine),
-            "every file that passed its checks",
-        )
+        passed = "every file that passed its checks"
+        raise nobodys_error(run, "dbt build failed", verdict.machine, passed)
     raise BuildError(
         f"dbt build failed: {'; '.join(verdict.failed)}. {run.unchanged()}", verdict.failed
     )
